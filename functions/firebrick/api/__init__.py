@@ -1,0 +1,1 @@
+"""The HTTP API: a FastAPI app that runs in the `api` function and under uvicorn."""

@@ -1,0 +1,70 @@
+"""Build the FastAPI app: middleware, problem handlers, routers, docs.
+
+The same app runs in the `api` Cloud Function (through `firebrick.serving`) and
+unchanged under uvicorn (`uvicorn firebrick.asgi:app`), the path to Cloud Run.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse
+
+from firebrick.api.middleware import BodyLimitMiddleware, RequestContextMiddleware, SecurityHeadersMiddleware
+from firebrick.api.problems import install_problem_handlers
+from firebrick.api.routes import ROUTERS
+from firebrick.config import Settings, get_settings
+from firebrick.logs import configure_logging
+
+API_PREFIX = "/v1"
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """A fully wired app; `settings` defaults to the process settings."""
+    settings = settings or get_settings()
+    configure_logging(settings.log_level)
+    app = FastAPI(
+        title="Firebrick API",
+        version="1.0.0",
+        description="Multi-tenant backend on Firebase. Errors are RFC 9457 problem+json.",
+        openapi_url=f"{API_PREFIX}/openapi.json",
+        docs_url=None,
+        redoc_url=None,
+    )
+    install_problem_handlers(app)
+
+    v1 = APIRouter(prefix=API_PREFIX)
+    for router in ROUTERS:
+        v1.include_router(router)
+    v1.add_api_route("/docs", _docs, include_in_schema=False, response_class=HTMLResponse)
+    app.include_router(v1)
+
+    # Outermost last: request context wraps everything so even 413s carry an ID.
+    app.add_middleware(SecurityHeadersMiddleware)
+    if settings.cors_origin_list:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origin_list,
+            allow_methods=["GET", "POST", "PATCH", "DELETE"],
+            allow_headers=[
+                "Authorization",
+                "Content-Type",
+                "If-Match",
+                "Idempotency-Key",
+                "X-Step-Up-Token",
+                "X-CSRF-Token",
+            ],
+            expose_headers=["ETag", "Retry-After", "X-Request-Id"],
+            allow_credentials=True,
+            max_age=600,
+        )
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(RequestContextMiddleware)
+    return app
+
+
+async def _docs() -> HTMLResponse:
+    # A relative OpenAPI URL works both at /v1/docs and behind the Functions
+    # emulator's /<project>/<region>/api/v1/docs prefix.
+    return get_swagger_ui_html(openapi_url="openapi.json", title="Firebrick API docs")

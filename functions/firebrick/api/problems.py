@@ -1,0 +1,95 @@
+"""Map every error to an RFC 9457 problem+json response, in one place."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from firebrick.errors import PROBLEM_TYPE_BASE, FirebrickError, ValidationFailed
+from firebrick.logs import get_logger, log_event
+
+logger = get_logger("api.problems")
+
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+
+_HTTP_CODES = {
+    400: "bad_request",
+    401: "unauthenticated",
+    403: "permission_denied",
+    404: "not_found",
+    405: "method_not_allowed",
+    406: "not_acceptable",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+}
+
+
+class ProblemResponse(JSONResponse):
+    media_type = PROBLEM_MEDIA_TYPE
+
+
+def problem_response(error: FirebrickError, request: Request | None = None) -> ProblemResponse:
+    instance = request.url.path if request is not None else None
+    return ProblemResponse(error.problem(instance), status_code=error.status, headers=error.headers)
+
+
+def _validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
+    """Where and why validation failed, without echoing the input back."""
+    return [
+        {"loc": list(err.get("loc", ())), "msg": err.get("msg", ""), "type": err.get("type", "")}
+        for err in exc.errors()
+    ]
+
+
+async def _on_firebrick_error(request: Request, exc: Exception) -> ProblemResponse:
+    assert isinstance(exc, FirebrickError)
+    if exc.status in (401, 403):
+        # Auth failures are security events: log who/where, never the credential.
+        log_event(
+            logger,
+            logging.WARNING,
+            "auth failure",
+            code=exc.code,
+            status=exc.status,
+            path=request.url.path,
+            ip=request.client.host if request.client else None,
+        )
+    return problem_response(exc, request)
+
+
+async def _on_validation_error(request: Request, exc: Exception) -> ProblemResponse:
+    assert isinstance(exc, RequestValidationError)
+    error = ValidationFailed("The request is not valid", errors=_validation_errors(exc))
+    return problem_response(error, request)
+
+
+async def _on_http_error(request: Request, exc: Exception) -> ProblemResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    code = _HTTP_CODES.get(exc.status_code, "http_error")
+    body = {
+        "type": PROBLEM_TYPE_BASE + code,
+        "title": str(exc.detail),
+        "status": exc.status_code,
+        "code": code,
+        "detail": str(exc.detail),
+        "instance": request.url.path,
+    }
+    return ProblemResponse(body, status_code=exc.status_code, headers=getattr(exc, "headers", None))
+
+
+async def _on_unexpected(request: Request, exc: Exception) -> ProblemResponse:
+    logger.exception("unhandled error", extra={"fields": {"path": request.url.path}})
+    return problem_response(FirebrickError("An unexpected error occurred"), request)
+
+
+def install_problem_handlers(app: FastAPI) -> None:
+    """Register the handlers: domain errors, validation, routing errors, everything else."""
+    app.add_exception_handler(FirebrickError, _on_firebrick_error)
+    app.add_exception_handler(RequestValidationError, _on_validation_error)
+    app.add_exception_handler(StarletteHTTPException, _on_http_error)
+    app.add_exception_handler(Exception, _on_unexpected)

@@ -1,0 +1,9 @@
+"""Routers, one module per resource. Add a router here to publish it under /v1."""
+
+from fastapi import APIRouter
+
+from firebrick.api.routes import health
+
+ROUTERS: list[APIRouter] = [
+    health.router,
+]

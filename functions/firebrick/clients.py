@@ -1,0 +1,61 @@
+"""Lazy, emulator-aware Firebase clients: the one way to get a client.
+
+`firebase_admin.firestore.client()` insists on Google credentials even against
+the emulator, so when `FIRESTORE_EMULATOR_HOST` is set we build the client with
+anonymous credentials; in production application default credentials apply.
+"""
+
+from __future__ import annotations
+
+import threading
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from firebrick.config import get_settings
+
+if TYPE_CHECKING:
+    import firebase_admin
+    from google.cloud.firestore import Client as FirestoreClient
+
+_lock = threading.Lock()
+
+
+def firebase_app() -> firebase_admin.App:
+    """The default firebase_admin app, initialised once per process."""
+    import firebase_admin
+    from firebase_admin import credentials
+
+    with _lock:
+        try:
+            return firebase_admin.get_app()
+        except ValueError:
+            settings = get_settings()
+            options = {"projectId": settings.project_id}
+            if settings.emulated:
+                # The emulators accept any credential; never look for a service account.
+                return firebase_admin.initialize_app(_emulator_credential(), options)
+            return firebase_admin.initialize_app(credentials.ApplicationDefault(), options)
+
+
+@lru_cache(maxsize=1)
+def firestore_client() -> FirestoreClient:
+    """A Firestore client for the configured project (emulator or production)."""
+    from google.auth.credentials import AnonymousCredentials
+    from google.cloud import firestore
+
+    settings = get_settings()
+    if settings.firestore_emulator_host:
+        return firestore.Client(project=settings.project_id, credentials=AnonymousCredentials())  # type: ignore[no-untyped-call]
+    return firestore.Client(project=settings.project_id)
+
+
+def _emulator_credential() -> firebase_admin.credentials.Base:
+    """An anonymous credential: the emulators accept any, production never sees this."""
+    from firebase_admin import credentials
+    from google.auth.credentials import AnonymousCredentials
+
+    class _Anonymous(credentials.Base):  # type: ignore[misc]
+        def get_credential(self) -> AnonymousCredentials:
+            return AnonymousCredentials()  # type: ignore[no-untyped-call]
+
+    return _Anonymous()

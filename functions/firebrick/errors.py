@@ -1,0 +1,92 @@
+"""The one error hierarchy. Services raise these; adapters map them once.
+
+Each error carries a stable machine `code` (the problem+json `code` and the
+suffix of its `type` URI), the HTTP status, and the callable error code used by
+Firebase callable functions. Messages are for users: never internals.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+PROBLEM_TYPE_BASE = "https://firebrick.dev/problems/"
+
+
+class FirebrickError(Exception):
+    """Base of every error a client may see."""
+
+    status: ClassVar[int] = 500
+    code: ClassVar[str] = "internal"
+    title: ClassVar[str] = "Internal error"
+    callable_code: ClassVar[str] = "internal"
+
+    def __init__(self, detail: str | None = None, **extra: Any) -> None:
+        super().__init__(detail or self.title)
+        self.detail = detail or self.title
+        self.extra = extra
+        self.headers: dict[str, str] = {}
+
+    def problem(self, instance: str | None = None) -> dict[str, Any]:
+        """RFC 9457 problem details body for this error."""
+        body: dict[str, Any] = {
+            "type": PROBLEM_TYPE_BASE + self.code,
+            "title": self.title,
+            "status": self.status,
+            "code": self.code,
+            "detail": self.detail,
+        }
+        if instance:
+            body["instance"] = instance
+        body.update(self.extra)
+        return body
+
+
+class BadRequest(FirebrickError):
+    status, code, title, callable_code = 400, "bad_request", "Bad request", "invalid-argument"
+
+
+class ValidationFailed(FirebrickError):
+    status, code, title, callable_code = 422, "validation_failed", "Validation failed", "invalid-argument"
+
+
+class Unauthenticated(FirebrickError):
+    status, code, title, callable_code = 401, "unauthenticated", "Authentication required", "unauthenticated"
+
+
+class PermissionDenied(FirebrickError):
+    status, code, title, callable_code = 403, "permission_denied", "Permission denied", "permission-denied"
+
+
+class StepUpRequired(PermissionDenied):
+    code, title = "step_up_required", "Step-up authentication required"
+
+
+class NotFound(FirebrickError):
+    status, code, title, callable_code = 404, "not_found", "Not found", "not-found"
+
+
+class Conflict(FirebrickError):
+    status, code, title, callable_code = 409, "conflict", "Conflict", "already-exists"
+
+
+class FailedPrecondition(FirebrickError):
+    status, code, title, callable_code = 409, "failed_precondition", "Failed precondition", "failed-precondition"
+
+
+class PreconditionFailed(FirebrickError):
+    """The `If-Match` ETag did not match the current version (HTTP 412)."""
+
+    status, code, title, callable_code = 412, "precondition_failed", "Precondition failed", "failed-precondition"
+
+
+class PayloadTooLarge(FirebrickError):
+    status, code, title, callable_code = 413, "payload_too_large", "Payload too large", "invalid-argument"
+
+
+class RateLimited(FirebrickError):
+    status, code, title, callable_code = 429, "rate_limited", "Too many requests", "resource-exhausted"
+
+    def __init__(self, retry_after: int, detail: str | None = None) -> None:
+        super().__init__(detail)
+        self.retry_after = max(1, int(retry_after))
+        self.headers["Retry-After"] = str(self.retry_after)

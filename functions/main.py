@@ -1,0 +1,28 @@
+"""Cloud Functions declarations, and nothing else.
+
+Imports stay light: each function loads its heavy modules (FastAPI, Firestore)
+on first use. Trigger families whose SDK module is expensive to import are
+declared only when this process needs them: during deploy/emulator discovery
+(no FUNCTION_TARGET) or in the instance that serves one of them.
+"""
+
+import os
+
+from firebase_functions import https_fn, options
+
+options.set_global_options(region="us-central1", max_instances=20)
+
+_TARGET = os.environ.get("FUNCTION_TARGET")
+
+
+def _declares(*names: str) -> bool:
+    """True when this process must declare one of `names`."""
+    return _TARGET is None or _TARGET in names
+
+
+@https_fn.on_request(memory=options.MemoryOption.MB_512, timeout_sec=60)
+def api(req: https_fn.Request) -> https_fn.Response:
+    """The HTTP API (`/v1/...`): FastAPI, built on the first request."""
+    from firebrick.serving import serve
+
+    return serve(req)

