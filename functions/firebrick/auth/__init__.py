@@ -1,0 +1,1 @@
+"""Identity: who is calling (ID tokens, session cookies, service tokens, step-up)."""

@@ -1,0 +1,47 @@
+"""The compact custom-claims encoding of org roles, shared by API, triggers and rules.
+
+Claims (all custom claims together must stay under 1000 bytes):
+- `o`: map of orgId -> role number (1 viewer, 2 member, 3 admin, 4 owner).
+- `ox`: true when some memberships did not fit in `o`; rules and API then read
+  the membership document for orgs missing from `o`.
+- `admin`: platform admin (support staff); owned by the admin script, not by sync.
+`firestore.rules` reads exactly these names; change both together.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from firebrick.policy import Role
+
+ORGS_CLAIM = "o"
+OVERFLOW_CLAIM = "ox"
+PLATFORM_ADMIN_CLAIM = "admin"
+MAX_CLAIMS_BYTES = 1000
+
+
+def claims_size(claims: Mapping[str, Any]) -> int:
+    """Bytes Firebase counts for a claims object (its compact JSON)."""
+    return len(json.dumps(claims, separators=(",", ":")).encode())
+
+
+def org_roles_from_claims(claims: Mapping[str, Any]) -> dict[str, Role]:
+    """The org roles a token carries; unknown values are ignored (deny by default)."""
+    raw = claims.get(ORGS_CLAIM)
+    if not isinstance(raw, Mapping):
+        return {}
+    roles: dict[str, Role] = {}
+    for org_id, value in raw.items():
+        if isinstance(value, int) and not isinstance(value, bool) and value in Role._value2member_map_:
+            roles[str(org_id)] = Role(value)
+    return roles
+
+
+def claims_overflowed(claims: Mapping[str, Any]) -> bool:
+    return claims.get(OVERFLOW_CLAIM) is True
+
+
+def is_platform_admin(claims: Mapping[str, Any]) -> bool:
+    return claims.get(PLATFORM_ADMIN_CLAIM) is True
