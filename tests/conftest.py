@@ -17,6 +17,7 @@ import pytest
 from tests.support.auth import AuthEmulator, AuthUser, unsigned_token
 from tests.support.emulators import Emulators, EmulatorsUnavailableError, discover, reset
 from tests.support.firestore_rest import FirestoreAs
+from tests.support.orgs import SeededOrg, seed_org
 
 if TYPE_CHECKING:
     from google.cloud.firestore import Client
@@ -85,3 +86,13 @@ def api(clean: Emulators) -> Iterator[httpx.Client]:
     """HTTP client for the `api` function, through the Functions emulator."""
     with httpx.Client(base_url=clean.api_base, timeout=60) as client:
         yield client
+
+
+@pytest.fixture
+def make_org(admin_db: Client, auth_emulator: AuthEmulator) -> Callable[..., SeededOrg]:
+    """Factory: `make_org(name=..., roles=(...), claims=True)` -> org with a user per role."""
+
+    def factory(**kwargs: Any) -> SeededOrg:
+        return seed_org(admin_db, auth_emulator, **kwargs)
+
+    return factory
