@@ -26,3 +26,21 @@ def api(req: https_fn.Request) -> https_fn.Response:
     from firebrick.serving import serve
 
     return serve(req)
+
+
+if _declares("before_user_created", "before_user_signed_in"):
+    from firebase_functions import identity_fn
+
+    @identity_fn.before_user_created()
+    def before_user_created(event: identity_fn.AuthBlockingEvent) -> identity_fn.BeforeCreateResponse | None:
+        """Refuse blocked domains, normalise the profile, give the first claims."""
+        from firebrick.triggers.identity import on_before_user_created
+
+        return on_before_user_created(event)
+
+    @identity_fn.before_user_signed_in()
+    def before_user_signed_in(event: identity_fn.AuthBlockingEvent) -> identity_fn.BeforeSignInResponse | None:
+        """Refuse disabled users, audit the sign-in."""
+        from firebrick.triggers.identity import on_before_user_signed_in
+
+        return on_before_user_signed_in(event)

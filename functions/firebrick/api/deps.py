@@ -22,13 +22,24 @@ async def current_principal(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)],
 ) -> Principal:
-    """The verified caller; 401 problem+json when there is no valid credential."""
-    from firebrick.auth.tokens import verify_firebase_id_token
+    """The verified caller (Bearer token, else `__session` cookie + CSRF); 401 problem+json otherwise."""
+    from firebrick.auth.credentials import Presented, authenticate
+    from firebrick.auth.sessions import CSRF_HEADER, SESSION_COOKIE
 
-    if credentials is None or credentials.scheme.lower() != "bearer" or not credentials.credentials:
+    bearer = None
+    if credentials is not None and credentials.scheme.lower() == "bearer" and credentials.credentials:
+        bearer = credentials.credentials
+    elif request.headers.get("authorization"):
         raise Unauthenticated("A bearer token is required")
-    # firebase_admin verification is blocking (key fetch, revocation lookup).
-    return await run_in_threadpool(verify_firebase_id_token, credentials.credentials)
+    presented = Presented(
+        bearer=bearer,
+        session_cookie=request.cookies.get(SESSION_COOKIE),
+        method=request.method,
+        csrf_token=request.headers.get(CSRF_HEADER),
+        origin=request.headers.get("origin"),
+    )
+    # Verification is blocking (key fetch, revocation lookup).
+    return await run_in_threadpool(authenticate, presented)
 
 
 CurrentPrincipal = Annotated[Principal, Depends(current_principal)]

@@ -2,8 +2,10 @@
 
 from fastapi import APIRouter
 
-from firebrick.api.routes import health
+from firebrick.api.routes import auth, health, me
 
 ROUTERS: list[APIRouter] = [
     health.router,
+    auth.router,
+    me.router,
 ]

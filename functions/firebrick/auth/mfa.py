@@ -1,0 +1,126 @@
+"""TOTP second factor: enroll, confirm, verify codes.
+
+Secrets live in `userSecrets/{uid}` (denied to every client by the rules) and are
+also encrypted (AES-GCM, key derived from the auth secret, uid as associated
+data) so a leaked export or misconfigured rule reveals nothing usable. The last
+accepted time step is stored so a code cannot be replayed.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from firebrick.auth.settings import derived_key
+from firebrick.clock import now
+from firebrick.errors import FailedPrecondition, PermissionDenied
+
+if TYPE_CHECKING:
+    from google.cloud.firestore import Client, Transaction
+
+COLLECTION = "userSecrets"
+ISSUER = "Firebrick"
+_VALID_WINDOW = 1  # accept the previous and next 30 s step too (clock drift)
+
+
+@dataclass(frozen=True, slots=True)
+class Enrollment:
+    secret: str
+    otpauth_uri: str
+
+
+def secret_path(uid: str) -> str:
+    return f"{COLLECTION}/{uid}"
+
+
+def _aead() -> Any:
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    return AESGCM(derived_key("totp-secret-encryption"))
+
+
+def _encrypt(uid: str, secret: str) -> str:
+    nonce = os.urandom(12)
+    sealed = _aead().encrypt(nonce, secret.encode(), uid.encode())
+    return base64.b64encode(nonce + sealed).decode()
+
+
+def _decrypt(uid: str, blob: str) -> str:
+    raw = base64.b64decode(blob)
+    return str(_aead().decrypt(raw[:12], raw[12:], uid.encode()).decode())
+
+
+def totp_enabled(db: Client, uid: str) -> bool:
+    """True once the user confirmed a TOTP enrollment (one document read)."""
+    snapshot = db.document(secret_path(uid)).get()
+    return bool(snapshot.exists and (snapshot.to_dict() or {}).get("totpEnabled") is True)
+
+
+def enroll(db: Client, uid: str, email: str | None) -> Enrollment:
+    """Start (or restart) an enrollment: a new pending secret; the active one stays until confirm."""
+    import pyotp
+
+    secret = pyotp.random_base32()
+    uri = pyotp.TOTP(secret).provisioning_uri(name=email or uid, issuer_name=ISSUER)
+    db.document(secret_path(uid)).set({"totpPending": _encrypt(uid, secret), "pendingAt": now()}, merge=True)
+    return Enrollment(secret, uri)
+
+
+def _matching_step(secret: str, code: str, after_step: int) -> int | None:
+    """The time step `code` is valid for (within drift, later than `after_step`), else None."""
+    import pyotp
+
+    if not (len(code) == 6 and code.isdigit()):
+        return None
+    totp = pyotp.TOTP(secret)
+    current = int(now().timestamp()) // totp.interval
+    for step in range(current - _VALID_WINDOW, current + _VALID_WINDOW + 1):
+        if step > after_step and pyotp.utils.strings_equal(totp.generate_otp(step), code):
+            return step
+    return None
+
+
+def _run_transaction(db: Client, body: Any) -> Any:
+    from google.cloud import firestore
+
+    return firestore.transactional(body)(db.transaction())
+
+
+def confirm(db: Client, uid: str, code: str) -> None:
+    """Activate the pending secret if `code` matches it; refused codes change nothing."""
+    ref = db.document(secret_path(uid))
+
+    def body(transaction: Transaction) -> None:
+        data = ref.get(transaction=transaction).to_dict() or {}
+        pending = data.get("totpPending")
+        if not isinstance(pending, str):
+            raise FailedPrecondition("Start a TOTP enrollment first")
+        step = _matching_step(_decrypt(uid, pending), code, after_step=-1)
+        if step is None:
+            raise PermissionDenied("Invalid code", reason="invalid_totp_code")
+        transaction.set(
+            ref,
+            {"totpSecret": pending, "totpEnabled": True, "totpPending": None, "lastStep": step, "enabledAt": now()},
+            merge=True,
+        )
+
+    _run_transaction(db, body)
+
+
+def verify_code(db: Client, uid: str, code: str) -> None:
+    """Accept a current, unused code of the active secret (a replayed code is refused)."""
+    ref = db.document(secret_path(uid))
+
+    def body(transaction: Transaction) -> None:
+        data = ref.get(transaction=transaction).to_dict() or {}
+        blob = data.get("totpSecret")
+        if data.get("totpEnabled") is not True or not isinstance(blob, str):
+            raise FailedPrecondition("TOTP is not enabled for this account")
+        step = _matching_step(_decrypt(uid, blob), code, after_step=int(data.get("lastStep", -1)))
+        if step is None:
+            raise PermissionDenied("Invalid code", reason="invalid_totp_code")
+        transaction.update(ref, {"lastStep": step})
+
+    _run_transaction(db, body)

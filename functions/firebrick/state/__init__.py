@@ -1,0 +1,1 @@
+"""Server-side state helpers: rate limits, ledgers, caches."""

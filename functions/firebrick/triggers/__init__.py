@@ -1,0 +1,1 @@
+"""Event handlers: Firestore, Storage and identity (blocking) triggers."""

@@ -1,0 +1,78 @@
+"""Blocking auth handlers: run by Firebase Auth before a user is created or signed in.
+
+They apply to every sign-up/sign-in path (SDK clients, `/v1/auth/...`), so the
+checks that must always hold live here. Blocking functions are not retried and
+must answer within 7 s; the audit write is keyed by the event id, so even a
+duplicate call writes one entry.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from firebrick.audit import RequestMeta, audit_entry
+from firebrick.auth.claims import ORGS_CLAIM
+from firebrick.auth.domains import email_domain_blocked
+from firebrick.logs import get_logger
+
+if TYPE_CHECKING:
+    from firebase_functions.identity_fn import AuthBlockingEvent, BeforeCreateResponse, BeforeSignInResponse
+
+logger = get_logger("triggers.identity")
+MAX_DISPLAY_NAME = 100
+
+#: Claims every new user starts with: member of no org (the claims sync owns `o` from then on).
+INITIAL_CLAIMS: dict[str, Any] = {ORGS_CLAIM: {}}
+
+
+def normalise_display_name(name: str | None) -> str | None:
+    """Collapse whitespace, drop control characters, bound the length; None when empty."""
+    if not name:
+        return None
+    printable = "".join(ch for ch in name if ch.isprintable())
+    collapsed = " ".join(printable.split())[:MAX_DISPLAY_NAME]
+    return collapsed or None
+
+
+def _refuse(message: str) -> Exception:
+    from firebase_functions.https_fn import FunctionsErrorCode, HttpsError
+
+    return HttpsError(FunctionsErrorCode.PERMISSION_DENIED, message)
+
+
+def on_before_user_created(event: AuthBlockingEvent) -> BeforeCreateResponse | None:
+    """Refuse blocked email domains; normalise the display name; give the initial claims."""
+    from firebase_functions.identity_fn import BeforeCreateResponse
+
+    user = event.data
+    if user.email and email_domain_blocked(user.email):
+        raise _refuse("Sign-up with this email domain is not allowed")
+    response = BeforeCreateResponse(custom_claims=dict(INITIAL_CLAIMS))
+    name = normalise_display_name(user.display_name)
+    if name != user.display_name:
+        response["display_name"] = name
+    return response
+
+
+def _audit_sign_in(event: AuthBlockingEvent, action: str, details: dict[str, Any]) -> None:
+    """Write the sign-in audit entry, keyed by event id; a failed write is logged, not fatal."""
+    from firebrick.clients import firestore_client
+
+    meta = RequestMeta(ip=event.ip_address or None, user_agent=event.user_agent or None)
+    entry = audit_entry(action, actor_uid=event.data.uid, target=event.data.uid, meta=meta, details=details)
+    try:
+        firestore_client().collection("audit").document(f"signin-{event.event_id}").set(entry)
+    except Exception:  # an audit outage must not lock every user out; the log keeps the trace
+        logger.exception("could not write sign-in audit entry", extra={"fields": {"uid": event.data.uid}})
+
+
+def on_before_user_signed_in(event: AuthBlockingEvent) -> BeforeSignInResponse | None:
+    """Refuse disabled users; record the sign-in in the account audit trail."""
+    user = event.data
+    info = event.additional_user_info
+    provider = getattr(info, "provider_id", None) if info is not None else None
+    if user.disabled:
+        _audit_sign_in(event, "auth.sign_in_refused", {"reason": "disabled"})
+        raise _refuse("This account is disabled")
+    _audit_sign_in(event, "auth.sign_in", {"provider": provider})
+    return None

@@ -1,0 +1,149 @@
+"""TOTP enrollment, step-up tokens, and a sensitive action (`DELETE /v1/me`) guarded by step-up."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+import httpx
+import jwt
+
+from tests.support.auth import AuthUser
+from tests.support.identity import totp_code, wrong_totp_code
+
+if TYPE_CHECKING:
+    from google.cloud.firestore import Client
+
+MakeUser = Callable[..., AuthUser]
+
+
+def _enroll(api: httpx.Client, user: AuthUser) -> str:
+    """Enroll and confirm TOTP for `user` (confirming with the previous step's code); returns the secret."""
+    enrolled = api.post("/v1/auth/mfa/totp/enroll", headers=user.headers)
+    assert enrolled.status_code == 200, enrolled.text
+    body = enrolled.json()
+    assert body["otpauthUri"].startswith("otpauth://totp/")
+    secret = str(body["secret"])
+    confirmed = api.post("/v1/auth/mfa/totp/confirm", headers=user.headers, json={"code": totp_code(secret, -1)})
+    assert confirmed.status_code == 204, confirmed.text
+    return secret
+
+
+def _step_up(api: httpx.Client, user: AuthUser, code: str) -> httpx.Response:
+    return api.post("/v1/auth/mfa/step-up", headers=user.headers, json={"code": code})
+
+
+def test_wrong_totp_code_is_refused_at_confirm_and_mfa_stays_off(api: httpx.Client, make_user: MakeUser) -> None:
+    user = make_user()
+    secret = api.post("/v1/auth/mfa/totp/enroll", headers=user.headers).json()["secret"]
+    refused = api.post("/v1/auth/mfa/totp/confirm", headers=user.headers, json={"code": wrong_totp_code(secret)})
+    assert refused.status_code == 403
+    assert api.get("/v1/me", headers=user.headers).json()["mfa"] == {"totp": False}
+
+
+def test_right_totp_code_enables_mfa(api: httpx.Client, make_user: MakeUser, admin_db: Client) -> None:
+    user = make_user()
+    secret = _enroll(api, user)
+    assert api.get("/v1/me", headers=user.headers).json()["mfa"] == {"totp": True}
+    stored = admin_db.document(f"userSecrets/{user.uid}").get().to_dict() or {}
+    assert secret not in str(stored)  # encrypted at rest
+    actions = {(d.to_dict() or {})["action"] for d in admin_db.collection("audit").stream()}
+    assert "auth.mfa.totp_enabled" in actions
+
+
+def test_client_cannot_read_totp_secrets(
+    api: httpx.Client, make_user: MakeUser, firestore_as: Callable[[AuthUser | str | None], object]
+) -> None:
+    user = make_user()
+    _enroll(api, user)
+    response = firestore_as(user).get(f"userSecrets/{user.uid}")  # type: ignore[attr-defined]
+    assert response.status_code == 403
+
+
+def test_sensitive_action_without_step_up_is_refused_once_mfa_is_on(api: httpx.Client, make_user: MakeUser) -> None:
+    user = make_user()
+    _enroll(api, user)
+    response = api.delete("/v1/me", headers=user.headers)
+    assert response.status_code == 403
+    assert response.json()["code"] == "step_up_required"
+    assert api.get("/v1/me", headers=user.headers).status_code == 200
+
+
+def test_sensitive_action_with_step_up_is_allowed(api: httpx.Client, make_user: MakeUser, admin_db: Client) -> None:
+    user = make_user()
+    secret = _enroll(api, user)
+    assert _step_up(api, user, wrong_totp_code(secret)).status_code == 403
+    granted = _step_up(api, user, totp_code(secret))
+    assert granted.status_code == 200, granted.text
+    token = granted.json()["stepUpToken"]
+    assert 0 < granted.json()["expiresIn"] <= 900
+    deleted = api.delete("/v1/me", headers={**user.headers, "X-Step-Up-Token": token})
+    assert deleted.status_code == 204, deleted.text
+    assert not admin_db.document(f"users/{user.uid}").get().exists
+    assert not admin_db.document(f"userSecrets/{user.uid}").get().exists
+    assert api.get("/v1/me", headers=user.headers).status_code == 401
+
+
+def test_totp_code_cannot_be_replayed(api: httpx.Client, make_user: MakeUser) -> None:
+    user = make_user()
+    secret = _enroll(api, user)
+    code = totp_code(secret)
+    assert _step_up(api, user, code).status_code == 200
+    assert _step_up(api, user, code).status_code == 403
+
+
+def test_expired_step_up_token_is_refused(api: httpx.Client, make_user: MakeUser) -> None:
+    from firebrick.auth.settings import derived_key
+
+    user = make_user()
+    _enroll(api, user)
+    past = int(time.time()) - 3600
+    expired = jwt.encode(
+        {"iss": "firebrick", "aud": "firebrick:step-up", "sub": user.uid, "iat": past, "nbf": past,
+         "exp": past + 300, "jti": "x", "typ": "step-up"},
+        derived_key("step-up"),
+        algorithm="HS256",
+    )
+    response = api.delete("/v1/me", headers={**user.headers, "X-Step-Up-Token": expired})
+    assert response.status_code == 403
+    assert response.json()["code"] == "step_up_required"
+
+
+def test_other_users_step_up_token_is_refused(api: httpx.Client, make_user: MakeUser) -> None:
+    alice, bob = make_user(), make_user()
+    _enroll(api, alice)
+    bob_secret = _enroll(api, bob)
+    bob_token = _step_up(api, bob, totp_code(bob_secret)).json()["stepUpToken"]
+    response = api.delete("/v1/me", headers={**alice.headers, "X-Step-Up-Token": bob_token})
+    assert response.status_code == 403
+    assert response.json()["code"] == "step_up_required"
+
+
+def test_step_up_token_is_not_a_bearer_token(api: httpx.Client, make_user: MakeUser) -> None:
+    user = make_user()
+    secret = _enroll(api, user)
+    token = _step_up(api, user, totp_code(secret)).json()["stepUpToken"]
+    assert api.get("/v1/me", headers={"Authorization": f"Bearer {token}"}).status_code == 401
+
+
+def test_replacing_an_active_totp_needs_step_up(api: httpx.Client, make_user: MakeUser) -> None:
+    user = make_user()
+    _enroll(api, user)
+    response = api.post("/v1/auth/mfa/totp/enroll", headers=user.headers)
+    assert response.status_code == 403
+    assert response.json()["code"] == "step_up_required"
+
+
+def test_delete_me_without_mfa_needs_no_step_up(api: httpx.Client, make_user: MakeUser) -> None:
+    user = make_user()
+    assert api.delete("/v1/me", headers=user.headers).status_code == 204
+
+
+def test_last_owner_cannot_delete_account(api: httpx.Client, make_org: Callable[..., object]) -> None:
+    org = make_org(roles=("owner", "member"))
+    owner = org["owner"]  # type: ignore[index]
+    response = api.delete("/v1/me", headers=owner.headers)
+    assert response.status_code == 409
+    member = org["member"]  # type: ignore[index]
+    assert api.delete("/v1/me", headers=member.headers).status_code == 204
