@@ -2,10 +2,12 @@
 
 from fastapi import APIRouter
 
-from firebrick.api.routes import auth, health, me
+from firebrick.api.routes import auth, health, jwks, me, tokens
 
 ROUTERS: list[APIRouter] = [
     health.router,
     auth.router,
     me.router,
+    tokens.router,
+    jwks.router,
 ]
