@@ -90,3 +90,9 @@ class RateLimited(FirebrickError):
         super().__init__(detail)
         self.retry_after = max(1, int(retry_after))
         self.headers["Retry-After"] = str(self.retry_after)
+
+
+class Unavailable(FirebrickError):
+    """A dependency (e.g. Firebase Auth) did not answer; the client may retry."""
+
+    status, code, title, callable_code = 503, "unavailable", "Service unavailable", "unavailable"

@@ -14,7 +14,8 @@ import httpx
 
 from firebrick.config import get_settings
 
-_TIMEOUT = httpx.Timeout(10.0, connect=5.0)
+# Sign-up and sign-in wait for the blocking functions (up to 7 s each, plus cold starts).
+_TIMEOUT = httpx.Timeout(30.0, connect=5.0)
 _client: httpx.Client | None = None
 
 

@@ -23,7 +23,15 @@ from firebrick.auth.step_up import issue_step_up_token, require_step_up
 from firebrick.auth.tokens import decode_firebase_id_token, forget_user
 from firebrick.clients import firebase_app
 from firebrick.clock import now
-from firebrick.errors import Conflict, FirebrickError, PermissionDenied, RateLimited, Unauthenticated, ValidationFailed
+from firebrick.errors import (
+    Conflict,
+    FirebrickError,
+    PermissionDenied,
+    RateLimited,
+    Unauthenticated,
+    Unavailable,
+    ValidationFailed,
+)
 from firebrick.logs import get_logger, log_event
 from firebrick.policy import Role
 from firebrick.state import rate_limit
@@ -66,6 +74,10 @@ def _unexpected(exc: idt.IdentityToolkitError) -> FirebrickError:
     log_event(logger, 40, "identity toolkit error", reason=exc.reason, status=exc.status)
     if exc.reason == "TOO_MANY_ATTEMPTS_TRY_LATER":
         return RateLimited(60, "Too many attempts, try again later")
+    if exc.reason == "UNAVAILABLE" or exc.status >= 500:
+        error = Unavailable("The identity service is unavailable, try again")
+        error.headers["Retry-After"] = "5"
+        return error
     return FirebrickError("The identity service is unavailable")
 
 
