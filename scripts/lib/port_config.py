@@ -1,6 +1,8 @@
-"""Write a copy of firebase.json with every emulator port shifted by an offset.
+"""Write a copy of firebase.json with every emulator port shifted by an offset,
+and the Emulator UI switched on when `--ui` is given.
 
-Used when FIREBRICK_PORT_OFFSET is set so two checkouts can run suites at once.
+Used when FIREBRICK_PORT_OFFSET is set so two checkouts can run suites at once,
+and by scripts/dev where the UI bundle could be installed (it needs internet once).
 """
 
 import json
@@ -11,6 +13,7 @@ from pathlib import Path
 def main() -> None:
     source, offset, out = Path(sys.argv[1]), int(sys.argv[2]), Path(sys.argv[3])
     config = json.loads(source.read_text())
+    config["emulators"]["ui"]["enabled"] = "--ui" in sys.argv[4:]
     for entry in config["emulators"].values():
         if isinstance(entry, dict) and "port" in entry:
             entry["port"] += offset
