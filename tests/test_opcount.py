@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from google.cloud.firestore_v1.base_query import FieldFilter
 
 from firebrick import opcount
 from firebrick.clients import _counting_client_class
@@ -34,7 +35,7 @@ def test_counts_reads_writes_and_empty_queries(counting_client) -> None:  # type
         assert len(list(counting_client.collection("things").stream())) == 3
         assert counter.reads == 5
 
-        assert list(counting_client.collection("things").where("n", "==", 99).stream()) == []
+        assert list(counting_client.collection("things").where(filter=FieldFilter("n", "==", 99)).stream()) == []
         assert counter.reads == 6
     finally:
         opcount.current_counter.reset(token)
