@@ -44,3 +44,12 @@ if _declares("before_user_created", "before_user_signed_in"):
         from firebrick.triggers.identity import on_before_user_signed_in
 
         return on_before_user_signed_in(event)
+
+
+if os.environ.get("FIREBRICK_BENCH") == "1":
+    # Declared only for scripts/bench: the floor a function can reach (no app, no I/O).
+
+    @https_fn.on_request()
+    def bench_floor(req: https_fn.Request) -> https_fn.Response:
+        """A bare function returning a constant, the benchmark's latency floor."""
+        return https_fn.Response('{"status":"ok"}', mimetype="application/json")
