@@ -15,6 +15,7 @@ if TYPE_CHECKING:
 
 def _auth_user_exists(email: str) -> bool:
     from firebase_admin import auth
+
     from firebrick.clients import firebase_app
 
     try:

@@ -20,9 +20,9 @@ from typing import Any
 
 import jwt
 import pytest
+
 from firebrick.auth.tokens import forget_user, verify_firebase_id_token
 from firebrick.errors import Unauthenticated
-
 from tests.support.auth import ADMIN_HEADERS, AuthEmulator, AuthUser
 
 KID = "local-test-kid"
@@ -89,6 +89,7 @@ class LocalGoogle:
 @pytest.fixture
 def local_google(clean: object, monkeypatch: pytest.MonkeyPatch) -> LocalGoogle:
     from firebase_admin import auth
+
     from firebrick.clients import firebase_app
 
     app = firebase_app()

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import jwt
 import pytest
+
 from firebrick.auth.service_tokens import (
     SERVICE_TOKEN_PREFIX,
     audience,
@@ -25,7 +26,6 @@ from firebrick.auth.signing_keys import KeySet, SigningKey, configured_keyset, p
 from firebrick.errors import NotFound, Unauthenticated
 from firebrick.policy import Action, Role, authorize
 from firebrick.services.access import org_access
-
 from scripts.rotate_signing_key import rotate
 
 if TYPE_CHECKING:
