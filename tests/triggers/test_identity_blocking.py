@@ -56,3 +56,21 @@ def test_disabled_user_cannot_sign_in(auth_emulator: AuthEmulator, clean: Emulat
     response = auth_emulator.sign_in(email, STRONG_PASSWORD)
     assert response.status_code == 400
     assert "idToken" not in response.json()
+
+
+def test_sdk_sign_up_gets_a_profile(auth_emulator: AuthEmulator, admin_db: Client) -> None:
+    email = new_email()
+    response = auth_emulator.sign_up(email.upper(), STRONG_PASSWORD, display_name=" Katherine  Johnson")
+    assert response.status_code == 200, response.text
+    profile = admin_db.document(f"users/{response.json()['localId']}").get().to_dict()
+    assert profile is not None
+    assert profile["email"] == email
+    assert profile["displayName"] == "Katherine Johnson"
+
+
+def test_first_sign_in_never_overwrites_an_existing_profile(auth_emulator: AuthEmulator, admin_db: Client) -> None:
+    email = new_email()
+    uid = auth_emulator.admin_create(email, STRONG_PASSWORD, display_name="Auth Name")
+    admin_db.document(f"users/{uid}").set({"displayName": "Chosen Name", "email": email, "photoURL": None})
+    assert auth_emulator.sign_in(email, STRONG_PASSWORD).status_code == 200
+    assert (admin_db.document(f"users/{uid}").get().to_dict() or {})["displayName"] == "Chosen Name"

@@ -66,13 +66,38 @@ def _audit_sign_in(event: AuthBlockingEvent, action: str, details: dict[str, Any
         logger.exception("could not write sign-in audit entry", extra={"fields": {"uid": event.data.uid}})
 
 
+def _ensure_profile(event: AuthBlockingEvent) -> None:
+    """Create `users/{uid}` on first sign-in when no profile exists (SDK sign-ups); never overwrite."""
+    from google.api_core.exceptions import AlreadyExists
+
+    from firebrick.clients import firestore_client
+    from firebrick.clock import now
+
+    user = event.data
+    profile = {
+        "displayName": normalise_display_name(user.display_name),
+        "email": (user.email or "").lower() or None,
+        "photoURL": user.photo_url,
+        "createdAt": now(),
+    }
+    try:
+        firestore_client().document(f"users/{user.uid}").create(profile)
+    except AlreadyExists:
+        pass
+    except Exception:  # a missing profile is repaired on the next sign-in; never block it
+        logger.exception("could not create profile", extra={"fields": {"uid": user.uid}})
+
+
 def on_before_user_signed_in(event: AuthBlockingEvent) -> BeforeSignInResponse | None:
-    """Refuse disabled users; record the sign-in in the account audit trail."""
+    """Refuse disabled users; make sure a profile exists; record the sign-in in the audit trail."""
     user = event.data
     info = event.additional_user_info
     provider = getattr(info, "provider_id", None) if info is not None else None
     if user.disabled:
         _audit_sign_in(event, "auth.sign_in_refused", {"reason": "disabled"})
         raise _refuse("This account is disabled")
+    # The event does not say whether this is the sign-up's own sign-in, so always try:
+    # one `create` per sign-in, refused (ALREADY_EXISTS) once the profile exists.
+    _ensure_profile(event)
     _audit_sign_in(event, "auth.sign_in", {"provider": provider})
     return None
