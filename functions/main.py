@@ -26,3 +26,14 @@ def api(req: https_fn.Request) -> https_fn.Response:
     from firebrick.serving import serve
 
     return serve(req)
+
+
+if _declares("claims_sync"):
+    from firebase_functions import firestore_fn
+
+    @firestore_fn.on_document_written(document="orgs/{orgId}/members/{uid}")
+    def claims_sync(event: firestore_fn.Event[firestore_fn.Change[firestore_fn.DocumentSnapshot | None]]) -> None:
+        """Recompute the member's custom claims from all their memberships."""
+        from firebrick.triggers.claims import on_membership_written
+
+        on_membership_written(event.params["uid"])

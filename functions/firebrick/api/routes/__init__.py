@@ -2,8 +2,11 @@
 
 from fastapi import APIRouter
 
-from firebrick.api.routes import health
+from firebrick.api.routes import health, invites, members, orgs
 
 ROUTERS: list[APIRouter] = [
     health.router,
+    orgs.router,
+    members.router,
+    invites.router,
 ]

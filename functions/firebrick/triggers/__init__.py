@@ -1,0 +1,1 @@
+"""Handlers behind the Firestore/Storage/identity triggers declared in main.py."""
