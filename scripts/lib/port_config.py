@@ -16,7 +16,8 @@ def main() -> None:
             entry["port"] += offset
     config["emulators"]["firestore"]["websocketPort"] = 9150 + offset
     config["emulators"].setdefault("eventarc", {})["port"] = 9299 + offset
-    config["emulators"].setdefault("tasks", {})["port"] = 9499 + offset
+    # 9490, not 9499: offsets are multiples of 100, so 9499 + o collided with eventarc 9299 + (o + 200).
+    config["emulators"].setdefault("tasks", {})["port"] = 9490 + offset
     out.write_text(json.dumps(config, indent=2))
 
 
