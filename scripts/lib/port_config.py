@@ -15,8 +15,9 @@ def main() -> None:
         if isinstance(entry, dict) and "port" in entry:
             entry["port"] += offset
     config["emulators"]["firestore"]["websocketPort"] = 9150 + offset
-    config["emulators"].setdefault("eventarc", {})["port"] = 9299 + offset
-    # 9490, not 9499: offsets are multiples of 100, so 9499 + o collided with eventarc 9299 + (o + 200).
+    config["emulators"].setdefault("eventarc", {})["port"] = 9290 + offset
+    # Bases 9290/9490 (not 9299/9499): offsets are multiples of 100, so bases 200 apart
+    # made one checkout's tasks port another's eventarc port.
     config["emulators"].setdefault("tasks", {})["port"] = 9490 + offset
     out.write_text(json.dumps(config, indent=2))
 
