@@ -23,8 +23,13 @@ MAX_CLAIMS_BYTES = 1000
 
 
 def claims_size(claims: Mapping[str, Any]) -> int:
-    """Bytes Firebase counts for a claims object (its compact JSON)."""
-    return len(json.dumps(claims, separators=(",", ":")).encode())
+    """Size Firebase checks for a claims object.
+
+    The Admin SDK refuses `set_custom_user_claims` when `json.dumps(claims)` (default
+    separators, ASCII-escaped) exceeds 1000 characters, which is stricter than the
+    compact JSON: measure exactly that.
+    """
+    return len(json.dumps(claims))
 
 
 def org_roles_from_claims(claims: Mapping[str, Any]) -> dict[str, Role]:

@@ -56,7 +56,10 @@ def sync_user_claims(db: Client, uid: str) -> bool:
         desired = encode_claims(memberships_of(db, uid), current)
         if desired == current:
             break
-        auth.set_custom_user_claims(uid, desired, app=app)
+        try:
+            auth.set_custom_user_claims(uid, desired, app=app)
+        except auth.UserNotFoundError:
+            return changed  # deleted meanwhile
         changed = True
     if changed:
         # Tells clients to force-refresh their ID token (`getIdToken(true)`).
