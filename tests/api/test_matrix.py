@@ -174,6 +174,7 @@ def _is_covered_route(path: str) -> bool:
 def registered_routes() -> set[tuple[str, str]]:
     """(method, full path) of every route of the real app, included routers flattened."""
     from fastapi.routing import iter_route_contexts
+
     from firebrick.api.app import create_app
 
     return {

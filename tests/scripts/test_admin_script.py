@@ -20,7 +20,7 @@ ADMIN = Path(__file__).resolve().parents[2] / "scripts" / "admin"
 
 def run_admin(*args: str) -> Any:
     command = [sys.executable, str(ADMIN), *args]
-    done = subprocess.run(command, capture_output=True, text=True, check=True, timeout=120)  # noqa: S603
+    done = subprocess.run(command, capture_output=True, text=True, check=True, timeout=120)
     return json.loads(done.stdout) if done.stdout.lstrip().startswith("{") else done.stdout
 
 

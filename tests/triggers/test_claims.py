@@ -31,6 +31,7 @@ def fresh_claims(auth: AuthEmulator, user: AuthUser) -> dict[str, Any]:
 
 def stored_claims(uid: str) -> dict[str, Any]:
     from firebase_admin import auth
+
     from firebrick.clients import firebase_app
 
     return dict(auth.get_user(uid, app=firebase_app()).custom_claims or {})
