@@ -59,6 +59,9 @@ def test_role_change_reaches_a_fresh_id_token_and_bumps_claims_updated_at(
     assert claims["o"] == {org.org_id: 3}
     after = wait_for(lambda: claims_updated_at(admin_db, member.uid), what="claimsUpdatedAt")
     assert after != before
+    changed_at = admin_db.document(f"orgs/{org.org_id}/members/{member.uid}").get().get("roleUpdatedAt")
+    assert after >= changed_at  # stamped by the sync that followed this role change
+    print(f"claims sync lag after role change: {(after - changed_at).total_seconds():.3f}s")  # scripts: -s -k lag
 
 
 def test_removal_drops_the_org_from_claims(

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, StringConstraints
 
-from firebrick.models.common import RoleName, StrictModel
+from firebrick.models.roles import RoleName, StrictModel
 
 #: A pragmatic address check (one @, a dotted domain, no spaces); the real proof is
 #: that the accepting user's verified email matches it.

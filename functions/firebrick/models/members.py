@@ -6,7 +6,7 @@ from datetime import datetime
 
 from pydantic import BaseModel
 
-from firebrick.models.common import RoleName, StrictModel
+from firebrick.models.roles import RoleName, StrictModel
 
 
 class MemberUpdate(StrictModel):

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, StringConstraints
 
-from firebrick.models.common import RoleName, StrictModel
+from firebrick.models.roles import RoleName, StrictModel
 
 OrgName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
 

@@ -1,1 +1,1 @@
-"""Handlers behind the Firestore/Storage/identity triggers declared in main.py."""
+"""Trigger handlers: thin adapters from Firebase events to reducers and state updates."""
