@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from tests.support.auth import AuthUser
+from tests.support.auth import AuthEmulator, AuthUser
 from tests.support.orgs import SeededOrg
 
 if TYPE_CHECKING:
@@ -160,3 +160,17 @@ def test_invalid_invite_bodies_are_refused(api: httpx.Client, make_org: Callable
     ):
         response = api.post(f"/v1/orgs/{org.org_id}/invites", json=body, headers=org["owner"].headers)
         assert response.status_code == 422, body
+
+
+def test_unverified_email_cannot_accept(
+    api: httpx.Client, admin_db: Client, auth_emulator: AuthEmulator, make_org: Callable[..., SeededOrg]
+) -> None:
+    org = make_org()
+    created = invite(api, org, "unverified@example.com")
+    signed_up = auth_emulator.sign_up("unverified@example.com", "correct-horse-battery-9")
+    signed_up.raise_for_status()
+    token = signed_up.json()["idToken"]
+    headers = {"Authorization": f"Bearer {token}"}
+    response = api.post("/v1/invites/accept", json={"token": created["token"]}, headers=headers)
+    assert response.status_code == 403
+    assert not is_member(admin_db, org.org_id, signed_up.json()["localId"])

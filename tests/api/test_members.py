@@ -156,3 +156,35 @@ def test_removed_member_is_refused_by_the_api_at_once(
     # Same ID token, still carrying the old role in its claims: the API reads the membership doc.
     assert api.get(f"/v1/orgs/{org.org_id}", headers=member.headers).status_code == 404
     assert api.get(f"/v1/orgs/{org.org_id}/members", headers=member.headers).status_code == 404
+
+
+def test_concurrent_owner_demotions_always_leave_an_owner(
+    api: httpx.Client, admin_db: Client, make_org: Callable[..., SeededOrg]
+) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    org = make_org(roles=("owner", "admin"))
+    first = org["owner"]
+    second = org["admin"]
+    admin_db.document(f"orgs/{org.org_id}/members/{second.uid}").update({"role": "owner"})
+
+    def step_down(who: str) -> int:
+        user = org[who]
+        with httpx.Client(base_url=str(api.base_url), timeout=60) as client:
+            url = f"/v1/orgs/{org.org_id}/members/{user.uid}"
+            return client.patch(url, json={"role": "admin"}, headers=user.headers).status_code
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        statuses = sorted(pool.map(step_down, ["owner", "admin"]))
+    assert statuses == [200, 409]
+    roles = sorted(str(role_in(admin_db, org.org_id, u.uid)) for u in (first, second))
+    assert roles == ["admin", "owner"]
+
+
+def test_api_admits_a_member_whose_token_lacks_the_org(
+    api: httpx.Client, make_org: Callable[..., SeededOrg]
+) -> None:
+    """Claims over capacity (or not yet refreshed): the API reads the membership doc."""
+    org = make_org(claims=False)
+    assert "o" not in org["viewer"].claims
+    assert api.get(f"/v1/orgs/{org.org_id}", headers=org["viewer"].headers).json()["role"] == "viewer"

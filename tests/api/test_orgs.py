@@ -43,7 +43,8 @@ def test_invalid_org_bodies_are_refused_and_write_nothing(
     api: httpx.Client, admin_db: Client, make_user: Callable[..., AuthUser]
 ) -> None:
     user = make_user()
-    for body in ({"name": ""}, {"name": "   "}, {"name": "x" * 101}, {"name": "Ok", "owner": "me"}, {}):
+    bad_bodies = ({"name": ""}, {"name": "   "}, {"name": "x" * 101}, {"name": "a\nb"}, {"name": "Ok", "x": 1}, {})
+    for body in bad_bodies:
         response = api.post("/v1/orgs", json=body, headers=user.headers)
         assert response.status_code == 422, body
         assert response.json()["code"] == "validation_failed"

@@ -9,7 +9,10 @@ from pydantic import BaseModel, StringConstraints
 
 from firebrick.models.roles import RoleName, StrictModel
 
-OrgName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+#: 1-100 characters after trimming, no control characters.
+OrgName = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100, pattern=r"^[^\x00-\x1f\x7f]+$")
+]
 
 
 class OrgCreate(StrictModel):

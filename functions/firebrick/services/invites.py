@@ -22,7 +22,7 @@ from firebrick.audit import RequestMeta, record_audit
 from firebrick.auth.principal import Principal, PrincipalKind
 from firebrick.clock import now
 from firebrick.config import get_settings
-from firebrick.errors import BadRequest, Conflict, FailedPrecondition, FirebrickError, PermissionDenied
+from firebrick.errors import BadRequest, Conflict, FailedPrecondition, FirebrickError, NotFound, PermissionDenied
 from firebrick.ids import new_id
 from firebrick.policy import Access, Role, authorize_role_change
 from firebrick.services.access import member_path
@@ -69,7 +69,7 @@ def create_invite(
     """A pending invite for `email` as `role` (admin+, roles below own; owner invites need owner)."""
     authorize_role_change(access, None, role)
     if not db.document(f"orgs/{org_id}").get().exists:
-        raise BadRequest("Organization not found")
+        raise NotFound("Organization not found")
     invite_id = new_id()
     issued = now()
     expires = issued + (ttl if ttl is not None else timedelta(hours=get_settings().invite_ttl_hours))
