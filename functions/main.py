@@ -37,3 +37,12 @@ if _declares("claims_sync"):
         from firebrick.triggers.claims import on_membership_written
 
         on_membership_written(event.params["uid"])
+
+
+if os.environ.get("FIREBRICK_BENCH") == "1":
+    # Declared only for scripts/bench: the floor a function can reach (no app, no I/O).
+
+    @https_fn.on_request()
+    def bench_floor(req: https_fn.Request) -> https_fn.Response:
+        """A bare function returning a constant, the benchmark's latency floor."""
+        return https_fn.Response('{"status":"ok"}', mimetype="application/json")

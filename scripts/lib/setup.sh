@@ -26,8 +26,9 @@ stamp_write() {
 
 setup_node() {
   if [[ -x "$ROOT/node_modules/.bin/firebase" ]] && stamp_ok npm "$ROOT/package-lock.json"; then return; fi
+  # --ignore-scripts: firebase-tools works without optional native builds (re2 would compile for minutes).
   log "installing firebase-tools (npm ci)"
-  (cd "$ROOT" && npm ci --no-audit --no-fund --loglevel=error)
+  (cd "$ROOT" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)
   stamp_write npm "$ROOT/package-lock.json"
 }
 
