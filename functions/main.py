@@ -45,6 +45,16 @@ if _declares("before_user_created", "before_user_signed_in"):
 
         return on_before_user_signed_in(event)
 
+if _declares("claims_sync"):
+    from firebase_functions import firestore_fn
+
+    @firestore_fn.on_document_written(document="orgs/{orgId}/members/{uid}")
+    def claims_sync(event: firestore_fn.Event[firestore_fn.Change[firestore_fn.DocumentSnapshot | None]]) -> None:
+        """Recompute the member's custom claims from all their memberships."""
+        from firebrick.triggers.claims import on_membership_written
+
+        on_membership_written(event.params["uid"])
+
 
 if os.environ.get("FIREBRICK_BENCH") == "1":
     # Declared only for scripts/bench: the floor a function can reach (no app, no I/O).

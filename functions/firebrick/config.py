@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from functools import lru_cache
 
-from pydantic import Field, model_validator
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -34,6 +34,10 @@ class Settings(BaseSettings):
     #: Request bodies larger than this are refused with 413.
     max_body_bytes: int = 1024 * 1024
     log_level: str = "INFO"
+    #: HMAC key (>= 32 bytes) signing invitation tokens; set from Secret Manager in production.
+    invite_token_secret: SecretStr | None = None
+    #: How long an invitation stays valid.
+    invite_ttl_hours: int = Field(default=72, ge=1, le=24 * 30)
 
     @model_validator(mode="after")
     def _refuse_emulators_outside_demo(self) -> Settings:

@@ -109,3 +109,20 @@ def authorize_role_change(access: Access, current: Role | None, new: Role) -> No
         authorize(access, Action.manage_owners)
     if not can_set_role(access.role, current, new):
         raise PermissionDenied("You may only assign roles below your own")
+
+
+def authorize_member_removal(access: Access, target: Role, *, is_self: bool) -> None:
+    """Raise unless the caller may remove a member holding `target`.
+
+    Any member may leave (the service still keeps the last owner in place);
+    removing someone else needs admin+, and only below your own role unless
+    you are an owner.
+    """
+    if is_self and access.role is not None:
+        return
+    authorize(access, Action.manage_members)
+    assert access.role is not None  # manage_members is never a platform-admin action
+    if target == Role.owner:
+        authorize(access, Action.manage_owners)
+    if access.role != Role.owner and target >= access.role:
+        raise PermissionDenied("You may only remove members below your own role")

@@ -53,9 +53,22 @@ def seed_org(
         )
         owner_uid = owner_uid or user.uid
         db.document(f"users/{user.uid}").set({"displayName": display_name, "email": user.email, "photoURL": None})
-        db.document(f"orgs/{org_id}/members/{user.uid}").set(
-            {"role": role, "displayName": display_name, "joinedAt": now}
-        )
+        add_member(db, org_id, user.uid, role, display_name=display_name, joined_at=now)
         org.users[role] = user
     db.document(f"orgs/{org_id}").set({"name": name, "createdAt": now, "createdBy": owner_uid})
     return org
+
+
+def add_member(
+    db: Client,
+    org_id: str,
+    uid: str,
+    role: str,
+    *,
+    display_name: str | None = None,
+    joined_at: datetime | None = None,
+) -> None:
+    """A membership document as the backend writes it (`uid` repeated for collection-group queries)."""
+    db.document(f"orgs/{org_id}/members/{uid}").set(
+        {"uid": uid, "role": role, "displayName": display_name, "joinedAt": joined_at or datetime.now(UTC)}
+    )

@@ -23,8 +23,13 @@ MAX_CLAIMS_BYTES = 1000
 
 
 def claims_size(claims: Mapping[str, Any]) -> int:
-    """Bytes Firebase counts for a claims object (its compact JSON)."""
-    return len(json.dumps(claims, separators=(",", ":")).encode())
+    """Size Firebase checks for a claims object.
+
+    The Admin SDK refuses `set_custom_user_claims` when `json.dumps(claims)` (default
+    separators, ASCII-escaped) exceeds 1000 characters, which is stricter than the
+    compact JSON: measure exactly that.
+    """
+    return len(json.dumps(claims))
 
 
 def org_roles_from_claims(claims: Mapping[str, Any]) -> dict[str, Role]:
@@ -45,3 +50,28 @@ def claims_overflowed(claims: Mapping[str, Any]) -> bool:
 
 def is_platform_admin(claims: Mapping[str, Any]) -> bool:
     return claims.get(PLATFORM_ADMIN_CLAIM) is True
+
+
+def encode_claims(roles: Mapping[str, Role], current: Mapping[str, Any]) -> dict[str, Any]:
+    """The user's whole claims object: `current` minus the org claims, plus fresh ones.
+
+    Claims this module does not own (e.g. `admin`) are kept as they are. Org roles
+    go in highest first (ties by org id, so the result is deterministic) while the
+    total stays under MAX_CLAIMS_BYTES; orgs that do not fit are left to the
+    membership-document fallback and `ox` is set to say so.
+    """
+    claims: dict[str, Any] = {k: v for k, v in current.items() if k not in (ORGS_CLAIM, OVERFLOW_CLAIM)}
+    packed: dict[str, int] = {}
+    # Measure with `ox` present so setting it at the end can never cross the limit.
+    probe = {**claims, ORGS_CLAIM: packed, OVERFLOW_CLAIM: True}
+    overflow = False
+    for org_id, role in sorted(roles.items(), key=lambda item: (-int(item[1]), item[0])):
+        packed[org_id] = int(role)
+        if claims_size(probe) >= MAX_CLAIMS_BYTES:
+            del packed[org_id]
+            overflow = True
+    if packed:
+        claims[ORGS_CLAIM] = packed
+    if overflow:
+        claims[OVERFLOW_CLAIM] = True
+    return claims

@@ -1,1 +1,1 @@
-"""Event handlers: Firestore, Storage and identity (blocking) triggers."""
+"""Event handlers: thin adapters from Firebase events (Firestore, Storage, identity) to reducers and state."""

@@ -1,0 +1,230 @@
+"""Every principal x every org-scoped endpoint -> the status the spec's roles table gives.
+
+One table (`ROWS`) drives the test. `test_every_org_scoped_route_has_a_row` walks
+the routes of `create_app()`: a route under `/v1/orgs`, `/v1/invites` or with an
+`{orgId}` path parameter that has no row fails the suite, so a new endpoint cannot
+ship without its access decisions being written down. How to add a row:
+docs/rbac.md ("Extending the API matrix").
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import httpx
+import pytest
+
+from tests.support.auth import AuthEmulator, AuthUser
+from tests.support.orgs import ROLES, SeededOrg, add_member, seed_org
+
+if TYPE_CHECKING:
+    from google.cloud.firestore import Client
+
+PRINCIPALS = ("owner", "admin", "member", "viewer", "outsider", "platform_admin", "anonymous")
+
+
+@dataclass
+class World:
+    """The org under test and every kind of caller."""
+
+    db: Client
+    org: SeededOrg
+    callers: dict[str, AuthUser | None]
+
+
+@dataclass(frozen=True)
+class Call:
+    """Path parameters (beyond the defaults) and JSON body for one request."""
+
+    params: dict[str, str] = field(default_factory=dict)
+    body: dict[str, Any] | None = None
+
+
+@dataclass(frozen=True)
+class Row:
+    method: str
+    path: str  # exactly as registered in the app, e.g. "/v1/orgs/{orgId}/members/{uid}"
+    expect: dict[str, int]
+    #: Runs before each principal's request: fresh targets, so one principal's
+    #: success (a delete) cannot change what the next one sees.
+    prepare: Callable[[World], Call] = lambda world: Call()
+
+    @property
+    def id(self) -> str:
+        return f"{self.method} {self.path}"
+
+
+def answers(
+    *,
+    owner: int,
+    admin: int,
+    member: int,
+    viewer: int,
+    outsider: int,
+    platform_admin: int,
+    anonymous: int = 401,
+) -> dict[str, int]:
+    return {
+        "owner": owner,
+        "admin": admin,
+        "member": member,
+        "viewer": viewer,
+        "outsider": outsider,
+        "platform_admin": platform_admin,
+        "anonymous": anonymous,
+    }
+
+
+def everyone(status: int) -> dict[str, int]:
+    """Any signed-in caller gets `status`; anonymous callers 401."""
+    return answers(
+        owner=status, admin=status, member=status, viewer=status, outsider=status, platform_admin=status
+    )
+
+
+# ---- Preparations -------------------------------------------------------------------
+
+
+def fresh_viewer_target(world: World) -> Call:
+    """A new viewer in the org, to be promoted or removed."""
+    uid = f"target-{uuid.uuid4().hex[:10]}"
+    add_member(world.db, world.org.org_id, uid, "viewer")
+    return Call(params={"uid": uid})
+
+
+def fresh_org(world: World) -> Call:
+    """A throwaway org in which the seeded callers hold the same roles (for deletes)."""
+    org_id = f"org{uuid.uuid4().hex[:12]}"
+    for role in ROLES:
+        add_member(world.db, org_id, world.org[role].uid, role)
+    world.db.document(f"orgs/{org_id}").set({"name": "Doomed", "createdBy": world.org["owner"].uid})
+    return Call(params={"orgId": org_id})
+
+
+def invite_for_someone_else(world: World) -> Call:
+    """A valid invitation addressed to an email none of the callers has."""
+    from firebrick.auth.principal import Principal
+    from firebrick.policy import Access, Role
+    from firebrick.services.invites import create_invite
+
+    owner = Principal(uid=world.org["owner"].uid)
+    invite = create_invite(
+        world.db, owner, Access(role=Role.owner), world.org.org_id, "nobody-here@example.com", Role.member
+    )
+    return Call(body={"token": invite["token"]})
+
+
+# ---- The table ------------------------------------------------------------------------
+
+ROWS: list[Row] = [
+    Row("GET", "/v1/orgs", everyone(200)),
+    Row("POST", "/v1/orgs", everyone(201), lambda world: Call(body={"name": "Another org"})),
+    Row(
+        "GET",
+        "/v1/orgs/{orgId}",
+        answers(owner=200, admin=200, member=200, viewer=200, outsider=404, platform_admin=200),
+    ),
+    Row(
+        "PATCH",
+        "/v1/orgs/{orgId}",
+        answers(owner=200, admin=403, member=403, viewer=403, outsider=404, platform_admin=403),
+        lambda world: Call(body={"name": f"Renamed {uuid.uuid4().hex[:6]}"}),
+    ),
+    Row(
+        "DELETE",
+        "/v1/orgs/{orgId}",
+        answers(owner=204, admin=403, member=403, viewer=403, outsider=404, platform_admin=403),
+        fresh_org,
+    ),
+    Row(
+        "GET",
+        "/v1/orgs/{orgId}/members",
+        answers(owner=200, admin=200, member=200, viewer=200, outsider=404, platform_admin=200),
+    ),
+    Row(
+        "PATCH",
+        "/v1/orgs/{orgId}/members/{uid}",
+        answers(owner=200, admin=200, member=403, viewer=403, outsider=404, platform_admin=403),
+        lambda world: Call(fresh_viewer_target(world).params, {"role": "member"}),
+    ),
+    Row(
+        "DELETE",
+        "/v1/orgs/{orgId}/members/{uid}",
+        answers(owner=204, admin=204, member=403, viewer=403, outsider=404, platform_admin=403),
+        fresh_viewer_target,
+    ),
+    Row(
+        "POST",
+        "/v1/orgs/{orgId}/invites",
+        answers(owner=201, admin=201, member=403, viewer=403, outsider=404, platform_admin=403),
+        lambda world: Call(body={"email": f"new-{uuid.uuid4().hex[:8]}@example.com", "role": "member"}),
+    ),
+    # Not org-scoped: the token names the org. Nobody but the invited email may use it.
+    Row("POST", "/v1/invites/accept", everyone(403), invite_for_someone_else),
+]
+
+
+def _is_covered_route(path: str) -> bool:
+    return "{orgId}" in path or path.startswith(("/v1/orgs", "/v1/invites"))
+
+
+def registered_routes() -> set[tuple[str, str]]:
+    """(method, full path) of every route of the real app, included routers flattened."""
+    from fastapi.routing import iter_route_contexts
+
+    from firebrick.api.app import create_app
+
+    return {
+        (method, context.path)
+        for context in iter_route_contexts(create_app().routes)
+        for method in context.methods or ()
+        if method not in ("HEAD", "OPTIONS")
+    }
+
+
+def test_every_org_scoped_route_has_a_row() -> None:
+    routes = registered_routes()
+    assert ("GET", "/v1/health") in routes  # the walk sees the real, prefixed paths
+    registered = {(method, path) for method, path in routes if _is_covered_route(path)}
+    in_table = {(row.method, row.path) for row in ROWS}
+    assert registered - in_table == set(), "routes without a row in the API matrix (see docs/rbac.md)"
+    assert in_table - registered == set(), "rows for routes the app does not register"
+
+
+def test_every_row_answers_every_principal() -> None:
+    for row in ROWS:
+        assert set(row.expect) == set(PRINCIPALS), row.id
+
+
+@pytest.fixture
+def world(admin_db: Client, auth_emulator: AuthEmulator) -> World:
+    org = seed_org(admin_db, auth_emulator, name="Matrix")
+    callers: dict[str, AuthUser | None] = {role: org[role] for role in ROLES}
+    callers["outsider"] = auth_emulator.create_user()
+    callers["platform_admin"] = auth_emulator.create_user(claims={"admin": True})
+    callers["anonymous"] = None
+    return World(admin_db, org, callers)
+
+
+@pytest.mark.parametrize("row", ROWS, ids=lambda row: row.id)
+def test_endpoint_answers_each_principal_as_the_roles_table_says(
+    row: Row, world: World, api: httpx.Client
+) -> None:
+    got: dict[str, int] = {}
+    for principal in PRINCIPALS:
+        call = row.prepare(world)
+        params = {"orgId": world.org.org_id, **call.params}
+        caller = world.callers[principal]
+        response = api.request(
+            row.method,
+            row.path.format(**params),
+            json=call.body,
+            headers=caller.headers if caller else {},
+        )
+        got[principal] = response.status_code
+        if response.status_code >= 400:
+            assert response.headers["content-type"].startswith("application/problem+json"), row.id
+    assert got == row.expect

@@ -1,0 +1,106 @@
+"""firestore.rules: every caller x every collection x get/list/create/update/delete.
+
+Acting as real users through the Firestore emulator's REST API (rules enforced).
+The expected answer comes from one table of who may read what; no client may
+write anything but its own profile (tested in test_profile_rules.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import pytest
+
+from tests.rules.support import CALLERS, ORG, RulesWorld, seed_rules_world
+from tests.support.emulators import Emulators
+
+if TYPE_CHECKING:
+    from google.cloud.firestore import Client
+
+OPS = ("get", "list", "create", "update", "delete")
+VIEWER_UP = frozenset({"owner", "admin", "member", "viewer", "overflow_member"})
+ADMIN_UP = frozenset({"owner", "admin"})
+SUPPORT = frozenset({"platform_admin"})
+NOBODY: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class Target:
+    name: str
+    collection: str  # listed and created in
+    document: str  # an existing document: read, updated, deleted
+    readers: frozenset[str]
+    listers: frozenset[str] | None = None  # when listing differs from reading
+
+    def expected(self) -> dict[tuple[str, str], int]:
+        listers = self.readers if self.listers is None else self.listers
+        allowed = {"get": self.readers, "list": listers, "create": NOBODY, "update": NOBODY, "delete": NOBODY}
+        return {(caller, op): 200 if caller in allowed[op] else 403 for caller in CALLERS for op in OPS}
+
+
+P = f"orgs/{ORG}/projects/p1"
+TARGETS = [
+    Target("org", "orgs", f"orgs/{ORG}", VIEWER_UP | SUPPORT, listers=SUPPORT),
+    Target("members", f"orgs/{ORG}/members", f"orgs/{ORG}/members/uid-owner", VIEWER_UP | SUPPORT),
+    Target("invites", f"orgs/{ORG}/invites", f"orgs/{ORG}/invites/inv1", ADMIN_UP),
+    Target("projects", f"orgs/{ORG}/projects", P, VIEWER_UP | SUPPORT),
+    Target("tasks", f"{P}/tasks", f"{P}/tasks/t1", VIEWER_UP | SUPPORT),
+    Target("comments", f"{P}/tasks/t1/comments", f"{P}/tasks/t1/comments/c1", VIEWER_UP | SUPPORT),
+    Target("activity", f"orgs/{ORG}/activity", f"orgs/{ORG}/activity/e1", VIEWER_UP | SUPPORT),
+    Target("org_audit", f"orgs/{ORG}/audit", f"orgs/{ORG}/audit/a1", ADMIN_UP | SUPPORT),
+    Target("platform_audit", "audit", "audit/a1", NOBODY),
+    Target("config", "config", "config/rules", NOBODY),
+    Target("someone_elses_profile", "users", "users/uid-stranger", NOBODY),
+]
+
+
+@pytest.fixture
+def world(admin_db: Client, clean: Emulators) -> RulesWorld:
+    seed_rules_world(admin_db)
+    return RulesWorld(clean)
+
+
+@pytest.mark.parametrize("target", TARGETS, ids=lambda t: t.name)
+def test_collection_answers_each_caller_as_the_roles_table_says(
+    target: Target, world: RulesWorld, admin_db: Client
+) -> None:
+    got: dict[tuple[str, str], int] = {}
+    for caller in CALLERS:
+        client = world.client(caller)
+        got[(caller, "get")] = client.get(target.document).status_code
+        got[(caller, "list")] = client.list(target.collection).status_code
+        got[(caller, "create")] = client.create(target.collection, f"new-{caller}", {"name": "x"}).status_code
+        got[(caller, "update")] = client.update(target.document, {"name": "hacked"}).status_code
+        got[(caller, "delete")] = client.delete(target.document).status_code
+    mismatches = {key: (got[key], want) for key, want in target.expected().items() if got[key] != want}
+    assert mismatches == {}, "(caller, op): (got, expected)"
+    # Nothing a client attempted reached the database.
+    snapshot = admin_db.document(target.document).get()
+    assert snapshot.exists
+    assert (snapshot.to_dict() or {}).get("name") != "hacked"
+    assert not any(snap.id.startswith("new-") for snap in admin_db.collection(target.collection).stream())
+
+
+def test_overflow_member_reads_through_the_membership_document(world: RulesWorld) -> None:
+    """Claims over capacity: the org is not in `o`, the rules fall back to the membership doc."""
+    overflow = world.client("overflow_member")
+    assert overflow.get(f"orgs/{ORG}/projects/p1").status_code == 200
+    assert overflow.get(f"orgs/{ORG}/invites/inv1").status_code == 403  # member, not admin
+
+
+def test_member_lists_own_memberships_across_orgs_only(world: RulesWorld) -> None:
+    member = world.client("overflow_member")
+    mine = member.query("", "members", all_descendants=True, uid="uid-overflow_member")
+    assert mine.status_code == 200
+    orgs = sorted(row["document"]["name"].split("/")[-3] for row in mine.json() if "document" in row)
+    assert orgs == ["org-elsewhere", ORG]
+    theirs = member.query("", "members", all_descendants=True, uid="uid-owner")
+    assert theirs.status_code == 403
+
+
+def test_claims_for_a_role_the_membership_doc_lacks_are_still_bounded_by_the_claim(world: RulesWorld) -> None:
+    """A viewer's token never reads admin data, whatever the fallback would say."""
+    viewer = world.client("viewer")
+    assert viewer.get(f"orgs/{ORG}/audit/a1").status_code == 403
+    assert viewer.get(f"orgs/{ORG}/invites/inv1").status_code == 403
