@@ -7,6 +7,7 @@ declared only when this process needs them: during deploy/emulator discovery
 """
 
 import os
+from typing import Any
 
 from firebase_functions import https_fn, options
 
@@ -26,3 +27,31 @@ def api(req: https_fn.Request) -> https_fn.Response:
     from firebrick.serving import serve
 
     return serve(req)
+
+
+if _declares("projects_create", "tasks_create", "tasks_update", "comments_create"):
+    # Callable twins of the REST commands: same models, same services (firebrick.callables).
+
+    @https_fn.on_call(memory=options.MemoryOption.MB_512, timeout_sec=60)
+    def projects_create(req: https_fn.CallableRequest[Any]) -> Any:
+        from firebrick.callables import projects_create as handle
+
+        return handle(req)
+
+    @https_fn.on_call(memory=options.MemoryOption.MB_512, timeout_sec=60)
+    def tasks_create(req: https_fn.CallableRequest[Any]) -> Any:
+        from firebrick.callables import tasks_create as handle
+
+        return handle(req)
+
+    @https_fn.on_call(memory=options.MemoryOption.MB_512, timeout_sec=60)
+    def tasks_update(req: https_fn.CallableRequest[Any]) -> Any:
+        from firebrick.callables import tasks_update as handle
+
+        return handle(req)
+
+    @https_fn.on_call(memory=options.MemoryOption.MB_512, timeout_sec=60)
+    def comments_create(req: https_fn.CallableRequest[Any]) -> Any:
+        from firebrick.callables import comments_create as handle
+
+        return handle(req)

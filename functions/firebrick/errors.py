@@ -90,3 +90,21 @@ class RateLimited(FirebrickError):
         super().__init__(detail)
         self.retry_after = max(1, int(retry_after))
         self.headers["Retry-After"] = str(self.retry_after)
+
+
+class InvalidCursor(BadRequest):
+    """A pagination cursor that is malformed or belongs to another listing."""
+
+    code, title = "invalid_cursor", "Invalid cursor"
+
+
+class IdempotencyKeyReused(ValidationFailed):
+    """An `Idempotency-Key` replayed with a different request body."""
+
+    code, title = "idempotency_key_reused", "Idempotency key reused with another request"
+
+
+class IdempotencyInProgress(Conflict):
+    """The first request with this `Idempotency-Key` is still running; retry later."""
+
+    code, title, callable_code = "idempotency_in_progress", "Request with this idempotency key in progress", "aborted"

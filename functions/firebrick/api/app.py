@@ -12,6 +12,7 @@ from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 
 from firebrick.api.middleware import BodyLimitMiddleware, RequestContextMiddleware, SecurityHeadersMiddleware
+from firebrick.api.openapi import install_problem_openapi
 from firebrick.api.problems import install_problem_handlers
 from firebrick.api.routes import ROUTERS
 from firebrick.config import Settings, get_settings
@@ -33,6 +34,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
     )
     install_problem_handlers(app)
+    install_problem_openapi(app)
 
     v1 = APIRouter(prefix=API_PREFIX)
     for router in ROUTERS:

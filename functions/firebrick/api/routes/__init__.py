@@ -2,8 +2,11 @@
 
 from fastapi import APIRouter
 
-from firebrick.api.routes import health
+from firebrick.api.routes import comments, health, projects, tasks
 
 ROUTERS: list[APIRouter] = [
     health.router,
+    projects.router,
+    tasks.router,
+    comments.router,
 ]

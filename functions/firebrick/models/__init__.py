@@ -1,0 +1,1 @@
+"""Pydantic request/response models, shared by the REST routes and the callables."""
