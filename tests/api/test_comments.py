@@ -60,6 +60,11 @@ def test_member_comments_lists_edits_and_deletes_own_comment(
     assert listed.status_code == 200
     assert [c["id"] for c in listed.json()["items"]] == [comment["id"], second["id"]]
 
+    fetched = api.get(comment_url(*ids(task), comment["id"]), headers=org["viewer"].headers)
+    assert fetched.status_code == 200
+    assert fetched.json() == comment
+    assert fetched.headers["etag"] == created.headers["etag"]
+
     edited = api.patch(
         comment_url(*ids(task), comment["id"]),
         json={"body": "First, edited"},

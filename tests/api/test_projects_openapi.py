@@ -12,7 +12,7 @@ RESOURCE_OPERATIONS = {
     "/v1/orgs/{orgId}/projects/{projectId}/tasks": {"get", "post"},
     "/v1/orgs/{orgId}/projects/{projectId}/tasks/{taskId}": {"get", "patch", "delete"},
     "/v1/orgs/{orgId}/projects/{projectId}/tasks/{taskId}/comments": {"get", "post"},
-    "/v1/orgs/{orgId}/projects/{projectId}/tasks/{taskId}/comments/{commentId}": {"patch", "delete"},
+    "/v1/orgs/{orgId}/projects/{projectId}/tasks/{taskId}/comments/{commentId}": {"get", "patch", "delete"},
 }
 
 

@@ -20,6 +20,7 @@ from firebrick.services.documents import (
     Versioned,
     create_document,
     delete_document,
+    etag_of,
     list_page,
     read_document,
     require,
@@ -83,6 +84,15 @@ def create_comment(
     }
     stored, etag = create_document(db.document(comment_path(org_id, project_id, task_id, comment_id)), data)
     return Versioned(comment_from(org_id, project_id, task_id, comment_id, stored), etag)
+
+
+def get_comment(
+    db: Client, principal: Principal, org_id: str, project_id: str, task_id: str, comment_id: str
+) -> Versioned[Comment]:
+    require(db, principal, org_id, Action.read)
+    snapshot = read_document(db.document(comment_path(org_id, project_id, task_id, comment_id)), comment_not_found())
+    comment = comment_from(org_id, project_id, task_id, comment_id, snapshot.to_dict() or {})
+    return Versioned(comment, etag_of(snapshot.update_time))
 
 
 def list_comments(

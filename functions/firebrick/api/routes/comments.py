@@ -69,6 +69,21 @@ def create_comment(
     )
 
 
+@router.get(
+    "/{commentId}", summary="Get a comment", responses={200: {"headers": ETAG_HEADER}, **problems(404, 422)}
+)
+def get_comment(
+    response: Response,
+    db: Db,
+    principal: CurrentPrincipal,
+    org_id: OrgId,
+    project_id: ProjectId,
+    task_id: TaskId,
+    comment_id: CommentId,
+) -> Comment:
+    return with_etag(response, comments.get_comment(db, principal, org_id, project_id, task_id, comment_id))
+
+
 @router.patch(
     "/{commentId}",
     summary="Edit a comment (its author, or admin+)",
