@@ -31,6 +31,10 @@ def api(req: https_fn.Request) -> https_fn.Response:
 
 if _declares("projects_create", "tasks_create", "tasks_update", "comments_create"):
     # Callable twins of the REST commands: same models, same services (firebrick.callables).
+    from firebrick.clients import firebase_app
+
+    # The callable SDK verifies the caller's ID token with the default app before our code runs.
+    firebase_app()
 
     @https_fn.on_call(memory=options.MemoryOption.MB_512, timeout_sec=60)
     def projects_create(req: https_fn.CallableRequest[Any]) -> Any:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
@@ -13,7 +13,15 @@ import pytest
 
 from tests.support.emulators import Emulators
 from tests.support.orgs import SeededOrg
-from tests.support.resources import assert_problem, create_project, create_task, headers, task_url, tasks_url
+from tests.support.resources import (
+    api_in_process,
+    assert_problem,
+    create_project,
+    create_task,
+    headers,
+    task_url,
+    tasks_url,
+)
 
 if TYPE_CHECKING:
     from google.cloud.firestore import Client
@@ -23,12 +31,18 @@ def task_ids(db: Client, org_id: str, project_id: str) -> list[str]:
     return [d.id for d in db.collection(f"orgs/{org_id}/projects/{project_id}/tasks").stream()]
 
 
-def race(emulators: Emulators, requests: list[Callable[[httpx.Client], httpx.Response]]) -> list[httpx.Response]:
+@pytest.fixture(scope="module")
+def local_api(emulators: Emulators) -> Iterator[str]:
+    with api_in_process() as base_url:
+        yield base_url
+
+
+def race(base_url: str, requests: list[Callable[[httpx.Client], httpx.Response]]) -> list[httpx.Response]:
     """Send the requests at once, each from its own client, released together by a barrier."""
     barrier = threading.Barrier(len(requests))
 
     def run(send: Callable[[httpx.Client], httpx.Response]) -> httpx.Response:
-        with httpx.Client(base_url=emulators.api_base, timeout=60) as client:
+        with httpx.Client(base_url=base_url, timeout=60) as client:
             barrier.wait()
             return send(client)
 
@@ -47,7 +61,7 @@ def project(api: httpx.Client, org: SeededOrg) -> dict[str, Any]:
 
 
 def test_two_concurrent_patches_with_the_same_if_match_one_200_one_412(
-    api: httpx.Client, org: SeededOrg, project: dict[str, Any], admin_db: Client, emulators: Emulators
+    api: httpx.Client, org: SeededOrg, project: dict[str, Any], admin_db: Client, local_api: str
 ) -> None:
     member = org["member"]
     task = create_task(api, member, org.org_id, project["id"])
@@ -55,7 +69,7 @@ def test_two_concurrent_patches_with_the_same_if_match_one_200_one_412(
     etag = api.get(url, headers=member.headers).headers["etag"]
 
     responses = race(
-        emulators,
+        local_api,
         [
             lambda c: c.patch(url, json={"title": "From A"}, headers=headers(member, If_Match=etag)),
             lambda c: c.patch(url, json={"title": "From B"}, headers=headers(member, If_Match=etag)),
@@ -97,7 +111,7 @@ def test_retried_post_with_the_same_idempotency_key_creates_one_task(
 
 
 def test_concurrent_retries_with_the_same_idempotency_key_create_one_task(
-    org: SeededOrg, project: dict[str, Any], admin_db: Client, emulators: Emulators
+    org: SeededOrg, project: dict[str, Any], admin_db: Client, local_api: str
 ) -> None:
     member = org["member"]
     url = tasks_url(org.org_id, project["id"])
@@ -106,7 +120,7 @@ def test_concurrent_retries_with_the_same_idempotency_key_create_one_task(
     def send(client: httpx.Client) -> httpx.Response:
         return client.post(url, json={"title": "Once"}, headers=headers(member, Idempotency_Key=key))
 
-    responses = race(emulators, [send] * 5)
+    responses = race(local_api, [send] * 5)
 
     assert [r.status_code for r in responses] == [201] * 5, [r.text for r in responses]
     assert len({r.json()["id"] for r in responses}) == 1

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import httpx
 
 from tests.support.orgs import SeededOrg
-from tests.support.resources import assert_problem, create_project, tasks_url
+from tests.support.resources import api_in_process, assert_problem, create_project, tasks_url
 
 if TYPE_CHECKING:
     from google.cloud.firestore import Client
@@ -63,7 +63,7 @@ def walk(api: httpx.Client, url: str, headers: dict[str, str], limit: int, **par
 
 
 def test_walk_of_120_tasks_in_pages_of_25_has_no_duplicate_and_no_gap_while_tasks_are_added(
-    api: httpx.Client, make_org: Callable[..., SeededOrg], admin_db: Client, emulators: Any
+    api: httpx.Client, make_org: Callable[..., SeededOrg], admin_db: Client
 ) -> None:
     org = make_org(roles=("admin", "member"))
     project = create_project(api, org["admin"], org.org_id)
@@ -73,21 +73,23 @@ def test_walk_of_120_tasks_in_pages_of_25_has_no_duplicate_and_no_gap_while_task
     added: list[str] = []
     stop = threading.Event()
 
-    def keep_adding() -> None:
-        # A second client creating tasks through the API for the whole walk.
-        with httpx.Client(base_url=emulators.api_base, timeout=60) as writer:
+    def keep_adding(base_url: str) -> None:
+        # A second API server creating tasks for the whole walk (the Functions
+        # emulator runs one request per worker, so it would serialise the two).
+        with httpx.Client(base_url=base_url, timeout=60) as writer:
             while not stop.is_set() and len(added) < 40:
                 response = writer.post(url, json={"title": f"Live {len(added)}"}, headers=org["member"].headers)
                 assert response.status_code == 201, response.text
                 added.append(response.json()["id"])
 
-    adder = threading.Thread(target=keep_adding)
-    adder.start()
-    try:
-        pages = walk(api, url, org["member"].headers, 25)
-    finally:
-        stop.set()
-        adder.join()
+    with api_in_process() as writer_base:
+        adder = threading.Thread(target=keep_adding, args=(writer_base,))
+        adder.start()
+        try:
+            pages = walk(api, url, org["member"].headers, 25)
+        finally:
+            stop.set()
+            adder.join()
 
     seen = [task["id"] for page in pages for task in page]
     assert len(seen) == len(set(seen)), "a task was returned twice"

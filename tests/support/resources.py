@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import socket
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import httpx
@@ -71,3 +75,34 @@ def create_comment(
     assert response.status_code == 201, response.text
     created: dict[str, Any] = response.json()
     return created
+
+
+@contextmanager
+def api_in_process() -> Iterator[str]:
+    """The same ASGI app under uvicorn in this process, against the same emulators; yields its base URL.
+
+    The Functions emulator serves one request per Python worker and cold-starts a
+    new worker for each concurrent request (tens of seconds on a loaded machine),
+    so tests that need requests truly in flight together use this server; it is
+    also the documented Cloud Run path ("the same app, unchanged, under uvicorn").
+    """
+    import uvicorn
+    from firebrick.api.app import create_app
+
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(create_app(), log_level="warning", access_log=False))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    try:
+        for _ in range(200):
+            if server.started:
+                break
+            threading.Event().wait(0.05)
+        assert server.started, "uvicorn did not start"
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=30)
+        sock.close()

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated, ClassVar, Literal
 
-from pydantic import AfterValidator, AwareDatetime, Field, StringConstraints
+from pydantic import AfterValidator, AwareDatetime, BeforeValidator, Field, StringConstraints
 
 from firebrick.models.common import ID_PATTERN, NoControlChars, RequestModel, ResponseModel, UpdateModel
 
@@ -25,8 +25,20 @@ def _unique(labels: list[str]) -> list[str]:
 
 
 Labels = Annotated[list[Label], Field(max_length=20), AfterValidator(_unique)]
-# JSON has no datetime type: accept an ISO 8601 string with an explicit offset.
-DueAt = Annotated[AwareDatetime, Field(strict=False)]
+def _iso_string(value: object) -> object:
+    # Strict mode would refuse every string; lax mode would accept numbers as epoch seconds.
+    if not isinstance(value, str | datetime):
+        raise ValueError("must be an ISO 8601 date-time string with an offset")
+    return value
+
+
+#: JSON has no datetime type: an ISO 8601 string with an explicit offset, stored in UTC.
+DueAt = Annotated[
+    AwareDatetime,
+    Field(strict=False),
+    BeforeValidator(_iso_string),
+    AfterValidator(lambda moment: moment.astimezone(UTC)),
+]
 
 
 class TaskCreate(RequestModel):

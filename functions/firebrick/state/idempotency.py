@@ -2,9 +2,10 @@
 
 Any POST adopts it in three steps (see `api/idempotent.py` for the REST glue):
 
-1. `begin(scope, key, fingerprint)` reserves the key in a Firestore
-   transaction. Exactly one of any number of concurrent requests gets the
-   `Reservation`; the others wait (bounded) for its outcome and then replay it.
+1. `begin(scope, key, fingerprint)` reserves the key atomically (Firestore
+   create-if-absent / update-if-unchanged preconditions). Exactly one of any
+   number of concurrent requests gets the `Reservation`; the others wait
+   (bounded) for its outcome and then replay it.
    A key replayed with another body is refused (422 `idempotency_key_reused`).
 2. The owner runs the command, creating its resource under
    `reservation.resource_id`: the id is fixed at reservation, so even a retry
@@ -32,7 +33,7 @@ from firebrick.errors import IdempotencyInProgress, IdempotencyKeyReused
 from firebrick.ids import new_id
 
 if TYPE_CHECKING:
-    from google.cloud.firestore import Client, DocumentReference, Transaction
+    from google.cloud.firestore import Client, DocumentReference
 
 LEDGER_COLLECTION = "idempotency"
 #: Printable ASCII, no spaces: UUIDs, ULIDs and random tokens all fit.
@@ -136,27 +137,39 @@ class IdempotencyLedger:
             get_logger("state.idempotency").warning("could not release idempotency reservation", exc_info=True)
 
     def _reserve(self, ref: DocumentReference, fingerprint: str) -> Reservation | StoredResponse | None:
-        """One transactional look at the entry: reserve it, replay it, refuse, or None (still pending)."""
-        from google.cloud import firestore
+        """One atomic look at the entry: reserve it, replay it, refuse, or None (still pending).
 
-        @firestore.transactional
-        def attempt(transaction: Transaction) -> Reservation | StoredResponse | None:
-            snapshot = ref.get(transaction=transaction)
-            at = now()
-            data = snapshot.to_dict() if snapshot.exists else None
-            if data is None or data["expiresAt"] <= at:
-                resource_id = new_id()
-                transaction.set(
-                    ref,
-                    {
-                        "state": "pending",
-                        "fingerprint": fingerprint,
-                        "resourceId": resource_id,
-                        "leaseUntil": at + self.lease,
-                        "createdAt": at,
-                        "expiresAt": at + self.ttl,
-                    },
-                )
+        Every state change is a single-document conditional write (create-if-absent,
+        update-if-unchanged), Firestore's cheapest transaction: of racing requests
+        exactly one write lands, and the losers look again. Unlike a read-write
+        transaction it cannot abort on lock contention when many retries arrive at once.
+        """
+        from google.api_core.exceptions import AlreadyExists, Conflict, FailedPrecondition, NotFound
+
+        at = now()
+        resource_id = new_id()
+        fresh = {
+            "state": "pending",
+            "fingerprint": fingerprint,
+            "resourceId": resource_id,
+            "leaseUntil": at + self.lease,
+            "createdAt": at,
+            "expiresAt": at + self.ttl,
+        }
+        try:
+            ref.create(fresh)
+            return Reservation(ref, resource_id)
+        except (AlreadyExists, Conflict):
+            pass
+        snapshot = ref.get()
+        if not snapshot.exists:  # released or swept in between: look again after the pause
+            return None
+        data = snapshot.to_dict() or {}
+        unchanged = self.db.write_option(last_update_time=snapshot.update_time)
+        try:
+            if data["expiresAt"] <= at:
+                # Expired (the TTL sweeper lags): the key is new again.
+                ref.update({**fresh, "response": None}, option=unchanged)
                 return Reservation(ref, resource_id)
             if data["fingerprint"] != fingerprint:
                 raise IdempotencyKeyReused("This Idempotency-Key was already used with a different request")
@@ -164,9 +177,8 @@ class IdempotencyLedger:
                 return StoredResponse.from_document(data["response"])
             if data["leaseUntil"] <= at:
                 # The first attempt died mid-way: take over, keeping its resource id.
-                transaction.update(ref, {"leaseUntil": at + self.lease})
+                ref.update({"leaseUntil": at + self.lease}, option=unchanged)
                 return Reservation(ref, str(data["resourceId"]))
-            return None
-
-        result: Reservation | StoredResponse | None = attempt(self.db.transaction(max_attempts=10))
-        return result
+        except (FailedPrecondition, NotFound):
+            return None  # someone else changed it first; look again after the pause
+        return None
