@@ -8,6 +8,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 import pytest
+
 from firebrick.clock import now
 from firebrick.errors import IdempotencyInProgress, IdempotencyKeyReused
 from firebrick.state.idempotency import IdempotencyLedger, Reservation, StoredResponse, request_fingerprint

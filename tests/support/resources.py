@@ -87,6 +87,7 @@ def api_in_process() -> Iterator[str]:
     also the documented Cloud Run path ("the same app, unchanged, under uvicorn").
     """
     import uvicorn
+
     from firebrick.api.app import create_app
 
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
