@@ -78,7 +78,7 @@ def create_comment(
 
 
 @contextmanager
-def api_in_process() -> Iterator[str]:
+def api_in_process(app: Any = None) -> Iterator[str]:
     """The same ASGI app under uvicorn in this process, against the same emulators; yields its base URL.
 
     The Functions emulator serves one request per Python worker and cold-starts a
@@ -93,7 +93,7 @@ def api_in_process() -> Iterator[str]:
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(), log_level="warning", access_log=False))
+    server = uvicorn.Server(uvicorn.Config(app or create_app(), log_level="warning", access_log=False))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     try:
