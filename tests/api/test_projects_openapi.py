@@ -45,3 +45,36 @@ def test_openapi_documents_every_resource_endpoint_with_auth_and_problem_errors(
     task_list = spec["paths"]["/v1/orgs/{orgId}/projects/{projectId}/tasks"]["get"]
     assert {p["name"] for p in task_list["parameters"]} >= {"limit", "cursor", "status", "assigneeUid"}
     assert schemas["TaskCreate"]["properties"]["status"]["enum"] == ["todo", "doing", "done"]
+
+
+def test_cors_lets_allowed_origins_send_if_match_and_idempotency_key_and_read_etag() -> None:
+    from firebrick.api.app import create_app
+    from firebrick.config import Settings
+    from tests.support.resources import api_in_process
+
+    app = create_app(Settings(project_id="demo-firebrick", cors_origins="https://app.example"))
+    with api_in_process(app) as base_url, httpx.Client(base_url=base_url) as client:
+        url = "/v1/orgs/o1/projects/p1"
+        preflight = client.options(
+            url,
+            headers={
+                "Origin": "https://app.example",
+                "Access-Control-Request-Method": "PATCH",
+                "Access-Control-Request-Headers": "authorization, content-type, if-match, idempotency-key",
+            },
+        )
+        assert preflight.status_code == 200
+        assert preflight.headers["access-control-allow-origin"] == "https://app.example"
+        allowed = preflight.headers["access-control-allow-headers"].lower()
+        assert "if-match" in allowed
+        assert "idempotency-key" in allowed
+
+        refused = client.options(
+            url, headers={"Origin": "https://evil.example", "Access-Control-Request-Method": "PATCH"}
+        )
+        assert "access-control-allow-origin" not in refused.headers
+
+        simple = client.get(url, headers={"Origin": "https://app.example"})
+        assert simple.status_code == 401  # no credential: still problem+json, still CORS-readable
+        exposed = simple.headers["access-control-expose-headers"].lower()
+        assert {"etag", "location", "idempotent-replayed"} <= {h.strip() for h in exposed.split(",")}

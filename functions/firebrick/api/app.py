@@ -65,7 +65,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 "X-Step-Up-Token",
                 "X-CSRF-Token",
             ],
-            expose_headers=["ETag", "Retry-After", "X-Request-Id"],
+            expose_headers=["ETag", "Location", "Idempotent-Replayed", "Retry-After", "X-Request-Id"],
             allow_credentials=True,
             max_age=600,
         )
