@@ -102,6 +102,7 @@ def test_admin_and_owner_can_edit_and_delete_anyones_comment(
     edited = api.patch(url, json={"body": "[removed]"}, headers=org[moderator].headers)
     assert edited.status_code == 200, edited.text
     assert edited.json()["authorUid"] == org["member"].uid  # moderation keeps the author
+    assert edited.json()["editedBy"] == org[moderator].uid
     assert api.delete(url, headers=org[moderator].headers).status_code == 204
     assert stored_comment(admin_db, task, by_member["id"]) is None
 

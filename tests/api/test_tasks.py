@@ -79,6 +79,7 @@ def test_member_creates_reads_and_updates_a_task_and_admin_deletes_it(
     assert (body["status"], body["assigneeUid"], body["dueAt"]) == ("done", None, None)
     assert body["title"] == "Write launch post"
     assert updated.headers["etag"] != etag
+    assert (body["updatedBy"], body["createdBy"]) == (member.uid, member.uid)
 
     assert_problem(api.delete(task_url(org.org_id, project["id"], task["id"]), headers=member.headers), 403)
     assert api.delete(task_url(org.org_id, project["id"], task["id"]), headers=org["admin"].headers).status_code == 204

@@ -29,3 +29,4 @@ class Comment(ResponseModel):
     author_uid: str
     created_at: datetime | None = None
     edited_at: datetime | None = None
+    edited_by: str | None = None

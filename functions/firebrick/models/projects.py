@@ -46,4 +46,5 @@ class Project(ResponseModel):
     created_at: datetime | None = None
     created_by: str | None = None
     updated_at: datetime | None = None
+    updated_by: str | None = None
     stats: ProjectStats = Field(default_factory=ProjectStats)

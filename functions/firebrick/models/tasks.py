@@ -84,3 +84,4 @@ class Task(ResponseModel):
     created_at: datetime | None = None
     created_by: str | None = None
     updated_at: datetime | None = None
+    updated_by: str | None = None

@@ -135,7 +135,8 @@ def update_comment(
 
     def decide(current: dict[str, Any]) -> dict[str, Any]:
         _authorize_own_or_moderate(access, principal, current)
-        return {**body.changes(), "editedAt": now()}
+        # editedBy differs from authorUid when a moderator edits.
+        return {**body.changes(), "editedAt": now(), "editedBy": principal.uid}
 
     stored, etag = update_document(
         db,

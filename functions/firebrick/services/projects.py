@@ -62,6 +62,7 @@ def create_project(
         "createdAt": at,
         "createdBy": principal.uid,
         "updatedAt": at,
+        "updatedBy": principal.uid,
     }
     stored, etag = create_document(db.document(project_path(org_id, project_id)), data)
     return Versioned(project_from(org_id, project_id, stored), etag)
@@ -106,7 +107,8 @@ def update_project(
     if_match: str | None = None,
 ) -> Versioned[Project]:
     require(db, principal, org_id, Action.manage_projects)
-    changes = {**body.changes(), "updatedAt": now()}
+    # updatedBy lets the activity trigger name who made the change.
+    changes = {**body.changes(), "updatedAt": now(), "updatedBy": principal.uid}
     stored, etag = update_document(
         db,
         db.document(project_path(org_id, project_id)),

@@ -88,6 +88,7 @@ def create_task(
         "createdAt": at,
         "createdBy": principal.uid,
         "updatedAt": at,
+        "updatedBy": principal.uid,
     }
     stored, etag = create_document(db.document(task_path(org_id, project_id, task_id)), data)
     return Versioned(task_from(org_id, project_id, task_id, stored), etag)
@@ -146,7 +147,8 @@ def update_task(
     changes = body.changes()
     if "assigneeUid" in changes:
         _check_assignee(db, org_id, body.assignee_uid)
-    changes["updatedAt"] = now()
+    # updatedBy lets the activity trigger name who made the change.
+    changes.update(updatedAt=now(), updatedBy=principal.uid)
     stored, etag = update_document(
         db,
         db.document(task_path(org_id, project_id, task_id)),
