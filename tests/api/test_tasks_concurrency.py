@@ -208,3 +208,14 @@ def test_racing_conditional_writers_that_both_read_the_same_version_have_one_win
     assert sorted(outcomes) == ["200", "412"]
     winner = "A" if outcomes[0] == "200" else "B"
     assert (ref.get().to_dict() or {})["title"] == winner
+
+
+def test_replay_to_a_caller_removed_from_the_org_is_404(
+    api: httpx.Client, org: SeededOrg, project: dict[str, Any], admin_db: Client
+) -> None:
+    member = org["member"]
+    url = tasks_url(org.org_id, project["id"])
+    keyed = headers(member, Idempotency_Key=str(uuid.uuid4()))
+    assert api.post(url, json={"title": "Mine"}, headers=keyed).status_code == 201
+    admin_db.document(f"orgs/{org.org_id}/members/{member.uid}").delete()
+    assert_problem(api.post(url, json={"title": "Mine"}, headers=keyed), 404, "not_found")

@@ -14,6 +14,8 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from firebrick.auth.principal import Principal
+from firebrick.policy import Action, authorize
+from firebrick.services.access import org_access
 from firebrick.services.documents import Versioned
 from firebrick.state.idempotency import KEY_PATTERN, IdempotencyLedger, StoredResponse, request_fingerprint
 
@@ -54,8 +56,14 @@ def create_response(
     key: str | None,
     body: BaseModel,
     create: Callable[[str | None], Versioned[Any]],
+    *,
+    org_id: str | None = None,
 ) -> JSONResponse:
-    """Run `create(resource_id)` at most once per key and answer 201 (or the first answer, replayed)."""
+    """Run `create(resource_id)` at most once per key and answer 201 (or the first answer, replayed).
+
+    A replay skips the service, so for org-scoped creates (`org_id`) it first checks
+    the caller is still in the org: someone removed since learns nothing (404).
+    """
     if key is None:
         return _respond(_created(request, create(None)))
     ledger = IdempotencyLedger(db)
@@ -63,6 +71,8 @@ def create_response(
     scope = f"{principal.kind}:{principal.uid} {request.method} {request.url.path}"
     outcome = ledger.begin(scope, key, request_fingerprint(body.model_dump(mode="json", by_alias=True)))
     if isinstance(outcome, StoredResponse):
+        if org_id is not None:
+            authorize(org_access(db, principal, org_id), Action.read)
         return _respond(outcome, replayed=True)
     try:
         stored = _created(request, create(outcome.resource_id))

@@ -66,12 +66,11 @@ def create_comment(
         lambda resource_id: comments.create_comment(
             db, principal, org_id, project_id, task_id, body, comment_id=resource_id
         ),
+        org_id=org_id,
     )
 
 
-@router.get(
-    "/{commentId}", summary="Get a comment", responses={200: {"headers": ETAG_HEADER}, **problems(404, 422)}
-)
+@router.get("/{commentId}", summary="Get a comment", responses={200: {"headers": ETAG_HEADER}, **problems(404, 422)})
 def get_comment(
     response: Response,
     db: Db,
@@ -100,9 +99,7 @@ def update_comment(
     body: CommentUpdate,
     if_match: IfMatch = None,
 ) -> Comment:
-    updated = comments.update_comment(
-        db, principal, org_id, project_id, task_id, comment_id, body, if_match=if_match
-    )
+    updated = comments.update_comment(db, principal, org_id, project_id, task_id, comment_id, body, if_match=if_match)
     return with_etag(response, updated)
 
 

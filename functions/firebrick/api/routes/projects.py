@@ -52,6 +52,7 @@ def create_project(
         idempotency_key,
         body,
         lambda resource_id: projects.create_project(db, principal, org_id, body, project_id=resource_id),
+        org_id=org_id,
     )
 
 

@@ -66,6 +66,7 @@ def create_task(
         idempotency_key,
         body,
         lambda resource_id: tasks.create_task(db, principal, org_id, project_id, body, task_id=resource_id),
+        org_id=org_id,
     )
 
 
