@@ -167,3 +167,17 @@ def test_callable_errors_map_missing_resources_and_bad_assignees(
     assert err["details"]["code"] == "validation_failed"
     task = result(call("tasks_create", org["member"], {**ids, "title": "x"}))
     error(call("tasks_update", org["member"], {**ids, "taskId": task["id"]}), "INVALID_ARGUMENT", "validation_failed")
+
+
+def test_callable_task_in_archived_project_is_failed_precondition(
+    call: Caller, make_org: Callable[..., SeededOrg], api: httpx.Client, admin_db: Client
+) -> None:
+    org = make_org(roles=("admin", "member"))
+    project = result(call("projects_create", org["admin"], {"orgId": org.org_id, "name": "Old"}))
+    archived = api.patch(
+        f"/v1/orgs/{org.org_id}/projects/{project['id']}", json={"archived": True}, headers=org["admin"].headers
+    )
+    assert archived.status_code == 200
+    payload = {"orgId": org.org_id, "projectId": project["id"], "title": "x"}
+    error(call("tasks_create", org["member"], payload), "FAILED_PRECONDITION", "failed_precondition")
+    assert docs(admin_db, f"orgs/{org.org_id}/projects/{project['id']}/tasks") == []
