@@ -59,3 +59,12 @@ if _declares("projects_create", "tasks_create", "tasks_update", "comments_create
         from firebrick.callables import comments_create as handle
 
         return handle(req)
+
+
+if os.environ.get("FIREBRICK_BENCH") == "1":
+    # Declared only for scripts/bench: the floor a function can reach (no app, no I/O).
+
+    @https_fn.on_request()
+    def bench_floor(req: https_fn.Request) -> https_fn.Response:
+        """A bare function returning a constant, the benchmark's latency floor."""
+        return https_fn.Response('{"status":"ok"}', mimetype="application/json")
