@@ -7,6 +7,7 @@ declared only when this process needs them: during deploy/emulator discovery
 """
 
 import os
+from typing import Any
 
 from firebase_functions import https_fn, options
 
@@ -45,6 +46,7 @@ if _declares("before_user_created", "before_user_signed_in"):
 
         return on_before_user_signed_in(event)
 
+
 if _declares("claims_sync"):
     from firebase_functions import firestore_fn
 
@@ -54,6 +56,38 @@ if _declares("claims_sync"):
         from firebrick.triggers.claims import on_membership_written
 
         on_membership_written(event.params["uid"])
+
+
+if _declares("projects_create", "tasks_create", "tasks_update", "comments_create"):
+    # Callable twins of the REST commands: same models, same services (firebrick.callables).
+    from firebrick.clients import firebase_app
+
+    # The callable SDK verifies the caller's ID token with the default app before our code runs.
+    firebase_app()
+
+    @https_fn.on_call(memory=options.MemoryOption.MB_512, timeout_sec=60)
+    def projects_create(req: https_fn.CallableRequest[Any]) -> Any:
+        from firebrick.callables import projects_create as handle
+
+        return handle(req)
+
+    @https_fn.on_call(memory=options.MemoryOption.MB_512, timeout_sec=60)
+    def tasks_create(req: https_fn.CallableRequest[Any]) -> Any:
+        from firebrick.callables import tasks_create as handle
+
+        return handle(req)
+
+    @https_fn.on_call(memory=options.MemoryOption.MB_512, timeout_sec=60)
+    def tasks_update(req: https_fn.CallableRequest[Any]) -> Any:
+        from firebrick.callables import tasks_update as handle
+
+        return handle(req)
+
+    @https_fn.on_call(memory=options.MemoryOption.MB_512, timeout_sec=60)
+    def comments_create(req: https_fn.CallableRequest[Any]) -> Any:
+        from firebrick.callables import comments_create as handle
+
+        return handle(req)
 
 
 if os.environ.get("FIREBRICK_BENCH") == "1":

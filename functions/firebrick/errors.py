@@ -96,3 +96,21 @@ class Unavailable(FirebrickError):
     """A dependency (e.g. Firebase Auth) did not answer; the client may retry."""
 
     status, code, title, callable_code = 503, "unavailable", "Service unavailable", "unavailable"
+
+
+class InvalidCursor(BadRequest):
+    """A pagination cursor that is malformed or belongs to another listing."""
+
+    code, title = "invalid_cursor", "Invalid cursor"
+
+
+class IdempotencyKeyReused(ValidationFailed):
+    """An `Idempotency-Key` replayed with a different request body."""
+
+    code, title = "idempotency_key_reused", "Idempotency key reused with another request"
+
+
+class IdempotencyInProgress(Conflict):
+    """The first request with this `Idempotency-Key` is still running; retry later."""
+
+    code, title, callable_code = "idempotency_in_progress", "Request with this idempotency key in progress", "aborted"

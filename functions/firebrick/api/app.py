@@ -18,6 +18,7 @@ from firebrick.api.middleware import (
     RequestContextMiddleware,
     SecurityHeadersMiddleware,
 )
+from firebrick.api.openapi import install_problem_openapi
 from firebrick.api.problems import install_problem_handlers
 from firebrick.api.routes import ROUTERS
 from firebrick.config import Settings, get_settings
@@ -39,6 +40,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
     )
     install_problem_handlers(app)
+    install_problem_openapi(app)
 
     v1 = APIRouter(prefix=API_PREFIX)
     for router in ROUTERS:
@@ -63,7 +65,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 "X-Step-Up-Token",
                 "X-CSRF-Token",
             ],
-            expose_headers=["ETag", "Retry-After", "X-Request-Id"],
+            expose_headers=["ETag", "Location", "Idempotent-Replayed", "Retry-After", "X-Request-Id"],
             allow_credentials=True,
             max_age=600,
         )

@@ -88,7 +88,10 @@ class RequestContextMiddleware:
                     "latency": f"{time.perf_counter() - started:.6f}s",
                 },
             )
-            request_id_var.reset(token)
+            try:
+                request_id_var.reset(token)
+            except ValueError:  # a2wsgi may close the coroutine from another context
+                request_id_var.set(None)
 
 
 class BodyLimitMiddleware:

@@ -1,1 +1,1 @@
-"""Server-side state helpers: rate limits, ledgers, caches."""
+"""Server-side state that is neither source nor derived data: idempotency ledger, rate limits, caches."""

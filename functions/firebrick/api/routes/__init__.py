@@ -2,7 +2,7 @@
 
 from fastapi import APIRouter
 
-from firebrick.api.routes import auth, health, invites, jwks, me, members, orgs, tokens
+from firebrick.api.routes import auth, comments, health, invites, jwks, me, members, orgs, projects, tasks, tokens
 
 ROUTERS: list[APIRouter] = [
     health.router,
@@ -11,6 +11,9 @@ ROUTERS: list[APIRouter] = [
     orgs.router,
     members.router,
     invites.router,
+    projects.router,
+    tasks.router,
+    comments.router,
     tokens.router,
     jwks.router,
 ]

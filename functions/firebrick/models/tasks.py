@@ -1,0 +1,87 @@
+"""Tasks: what a client may send, and what it gets back."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated, ClassVar, Literal
+
+from pydantic import AfterValidator, AwareDatetime, BeforeValidator, Field, StringConstraints
+
+from firebrick.models.common import ID_PATTERN, NoControlChars, RequestModel, ResponseModel, UpdateModel
+
+TaskStatus = Literal["todo", "doing", "done"]
+TASK_STATUSES: tuple[TaskStatus, ...] = ("todo", "doing", "done")
+
+TaskTitle = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), NoControlChars]
+TaskDescription = Annotated[str, StringConstraints(max_length=10000), NoControlChars]
+Uid = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
+Label = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40), NoControlChars]
+
+
+def _unique(labels: list[str]) -> list[str]:
+    if len(set(labels)) != len(labels):
+        raise ValueError("labels must be unique")
+    return labels
+
+
+Labels = Annotated[list[Label], Field(max_length=20), AfterValidator(_unique)]
+def _iso_string(value: object) -> object:
+    # Strict mode would refuse every string; lax mode would accept numbers as epoch seconds.
+    if not isinstance(value, str | datetime):
+        raise ValueError("must be an ISO 8601 date-time string with an offset")
+    return value
+
+
+#: JSON has no datetime type: an ISO 8601 string with an explicit offset, stored in UTC.
+DueAt = Annotated[
+    AwareDatetime,
+    Field(strict=False),
+    BeforeValidator(_iso_string),
+    AfterValidator(lambda moment: moment.astimezone(UTC)),
+]
+
+
+class TaskCreate(RequestModel):
+    title: TaskTitle
+    description: TaskDescription = ""
+    status: TaskStatus = "todo"
+    assignee_uid: Uid | None = None
+    due_at: DueAt | None = None
+    labels: Labels = Field(default_factory=list)
+
+
+class TaskUpdate(UpdateModel):
+    """`assigneeUid: null` unassigns and `dueAt: null` clears; other nulls are refused."""
+
+    nullable: ClassVar[frozenset[str]] = frozenset({"assignee_uid", "due_at"})
+
+    title: TaskTitle | None = None
+    description: TaskDescription | None = None
+    status: TaskStatus | None = None
+    assignee_uid: Uid | None = None
+    due_at: DueAt | None = None
+    labels: Labels | None = None
+
+
+class Assignee(ResponseModel):
+    uid: str
+    display_name: str | None = None
+
+
+class Task(ResponseModel):
+    id: str
+    org_id: str
+    project_id: str
+    title: str
+    description: str = ""
+    status: TaskStatus = "todo"
+    assignee_uid: str | None = None
+    assignee: Assignee | None = Field(default=None, description="Derived by triggers from assigneeUid.")
+    due_at: datetime | None = None
+    labels: list[str] = Field(default_factory=list)
+    comment_count: int = 0
+    attachment_count: int = 0
+    created_at: datetime | None = None
+    created_by: str | None = None
+    updated_at: datetime | None = None
+    updated_by: str | None = None
