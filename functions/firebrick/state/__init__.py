@@ -1,0 +1,1 @@
+"""Server-side state machinery: idempotency ledger, counters, derived-field refreshers."""

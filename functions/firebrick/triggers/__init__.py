@@ -1,0 +1,1 @@
+"""Trigger handlers: thin adapters from Firebase events to reducers and state updates."""
