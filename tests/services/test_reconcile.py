@@ -11,7 +11,7 @@ from firebrick.services.reconcile import reconcile_all, reconcile_org
 from firebrick.state import counters
 
 from tests.support.orgs import SeededOrg
-from tests.triggers.support import converges, seed_project, seed_task, stats, task_stats
+from tests.triggers.support import converges, seed_project, seed_task, stats, task_stats, value
 
 if TYPE_CHECKING:
     from google.cloud.firestore import Client, DocumentReference
@@ -26,10 +26,10 @@ def _settled_org(db: Client, make_org: Callable[..., SeededOrg]) -> tuple[Seeded
     seed_task(db, project, "b", status="done")
     project.collection("tasks").document("a").collection("comments").document("c").set({"body": "x"})
     converges(lambda: task_stats(db, project), (2, {"todo": 1, "doing": 0, "done": 1}))
-    converges(lambda: project.collection("tasks").document("a").get().get("commentCount"), 1)
+    converges(lambda: value(project.collection("tasks").document("a"), "commentCount"), 1)
     converges(lambda: stats(db, f"orgs/{org.org_id}").get("projectCount"), 1)
     converges(
-        lambda: project.collection("tasks").document("a").get().get("assignee"),
+        lambda: value(project.collection("tasks").document("a"), "assignee"),
         {"uid": org["member"].uid, "displayName": "Member of Acme"},
     )
     return org, project
@@ -68,9 +68,9 @@ def test_reconcile_repairs_lost_trigger_effects(admin_db: Client, make_org: Call
     fields = {c.field for c in report.corrections}
     assert {"counted:tasks", "commentCount", "assignee", f"orgs.{org.org_id}"} <= fields
     assert task_stats(admin_db, project) == (2, {"todo": 1, "doing": 0, "done": 1})
-    assert task.get().get("commentCount") == 1
-    assert task.get().get("assignee") == {"uid": org["member"].uid, "displayName": "Member of Acme"}
-    assert admin_db.document(f"users/{org['member'].uid}").get().get("orgs") == {
+    assert value(task, "commentCount") == 1
+    assert value(task, "assignee") == {"uid": org["member"].uid, "displayName": "Member of Acme"}
+    assert value(admin_db.document(f"users/{org['member'].uid}"), "orgs") == {
         org.org_id: {"role": "member", "name": "Acme"}
     }
     assert reconcile_all(admin_db).corrections == []

@@ -113,3 +113,11 @@ def converges(get: Callable[[], Any], want: Any, timeout: float = CONVERGE_SECON
         assert got == want, f"{got!r} != {want!r}"
 
     eventually(check, timeout)
+
+
+def value(ref: DocumentReference, field_path: str) -> Any:
+    """A field of the doc as stored now; None when the field or the doc is absent."""
+    node: Any = ref.get().to_dict() or {}
+    for part in field_path.split("."):
+        node = node.get(part) if isinstance(node, dict) else None
+    return node

@@ -7,7 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
 from tests.support.orgs import SeededOrg
-from tests.triggers.support import converges, seed_project, seed_task, stats, task_stats
+from tests.triggers.support import converges, seed_project, seed_task, stats, task_stats, value
 
 if TYPE_CHECKING:
     from google.cloud.firestore import Client
@@ -56,11 +56,11 @@ def test_comment_count_follows_comments(admin_db: Client, make_org: Callable[...
     comments = task.collection("comments")
     for i in range(3):
         comments.document(f"c{i}").set({"body": f"hi {i}", "authorUid": org["owner"].uid, "createdAt": None})
-    converges(lambda: task.get().get("commentCount"), 3)
+    converges(lambda: value(task, "commentCount"), 3)
 
     comments.document("c0").update({"body": "edited", "editedAt": None})
     comments.document("c1").delete()
-    converges(lambda: task.get().get("commentCount"), 2)
+    converges(lambda: value(task, "commentCount"), 2)
 
 
 def test_activity_feed_has_one_entry_per_change(admin_db: Client, make_org: Callable[..., SeededOrg]) -> None:
@@ -103,15 +103,15 @@ def test_assignee_is_denormalised_and_follows_renames(admin_db: Client, make_org
     member = org["member"]
     project = seed_project(admin_db, org.org_id)
     task = seed_task(admin_db, project, "t", assigneeUid=member.uid)
-    converges(lambda: task.get().get("assignee"), {"uid": member.uid, "displayName": "Member of Acme"})
+    converges(lambda: value(task, "assignee"), {"uid": member.uid, "displayName": "Member of Acme"})
 
     admin_db.document(f"users/{member.uid}").update({"displayName": "Mia"})
-    converges(lambda: task.get().get("assignee"), {"uid": member.uid, "displayName": "Mia"})
+    converges(lambda: value(task, "assignee"), {"uid": member.uid, "displayName": "Mia"})
     member_doc = admin_db.document(f"orgs/{org.org_id}/members/{member.uid}")
-    converges(lambda: member_doc.get().get("displayName"), "Mia")
+    converges(lambda: value(member_doc, "displayName"), "Mia")
 
     task.update({"assigneeUid": None})
-    converges(lambda: task.get().get("assignee"), None)
+    converges(lambda: value(task, "assignee"), None)
 
 
 def test_user_orgs_map_follows_memberships_and_org_name(admin_db: Client, make_org: Callable[..., SeededOrg]) -> None:

@@ -57,10 +57,7 @@ def _sync_children(
     """Sync the counted marker of every child, and of every marker whose child is gone."""
     children = [doc.reference for doc in owner.collection(collection).select([]).stream()]
     ids = {ref.id for ref in children}
-    stale = [
-        m.id.split(":", 1)[1]
-        for m in owner.collection(counters.COUNTED).where("n", "==", counter.name).select([]).stream()
-    ]
+    stale = [m.id.split(":", 1)[1] for m in counters.markers_query(owner, counter).select([]).stream()]
     targets = children + [owner.collection(collection).document(i) for i in stale if i not in ids]
     for ref in targets:
         deltas = counters.sync_entity(db, owner, counter, ref.id, ref, guards)

@@ -28,6 +28,8 @@ if TYPE_CHECKING:
 
 SHARDS = "_shards"
 COUNTED = "_counted"
+#: Upper bound on shard docs under one owner (all its counters together).
+MAX_SHARD_DOCS = 100
 
 
 @dataclass(frozen=True)
@@ -115,6 +117,13 @@ def get_path(data: Mapping[str, Any] | None, path: str) -> Any:
 def marker_ref(owner: DocumentReference, counter: Counter, entity_id: str) -> DocumentReference:
     ref: DocumentReference = owner.collection(COUNTED).document(f"{counter.name}:{entity_id}")
     return ref
+
+
+def markers_query(owner: DocumentReference, counter: Counter) -> Any:
+    """Every counted marker of `counter` under `owner`."""
+    from google.cloud.firestore import FieldFilter
+
+    return owner.collection(COUNTED).where(filter=FieldFilter("n", "==", counter.name))
 
 
 def shard_ref(owner: DocumentReference, counter: Counter, index: int) -> DocumentReference:
@@ -255,7 +264,7 @@ def rollup(db: Client, owner: DocumentReference, counters: Sequence[Counter]) ->
         snap = owner.get(transaction=txn)
         if not snap.exists:
             return []
-        shards = list(txn.get(owner.collection(SHARDS)))
+        shards = list(txn.get(owner.collection(SHARDS).limit(MAX_SHARD_DOCS)))
         totals = _shard_totals(shards, counters)
         data = snap.to_dict()
         changes: list[Correction] = []
@@ -284,8 +293,12 @@ def recount_shards(db: Client, owner: DocumentReference, counter: Counter) -> li
     def body(txn: Transaction) -> list[Correction]:
         if not owner.get(transaction=txn).exists:
             return []
-        markers = list(txn.get(owner.collection(COUNTED).where("n", "==", counter.name)))
-        shards = [s for s in txn.get(owner.collection(SHARDS)) if (s.to_dict() or {}).get("n") == counter.name]
+        markers = list(txn.get(markers_query(owner, counter)))
+        shards = [
+            s
+            for s in txn.get(owner.collection(SHARDS).limit(MAX_SHARD_DOCS))
+            if (s.to_dict() or {}).get("n") == counter.name
+        ]
         want: dict[str, int] = {}
         for marker in markers:
             reduce.add(want, counted_contribution(marker))
