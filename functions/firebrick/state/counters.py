@@ -268,15 +268,20 @@ def rollup(db: Client, owner: DocumentReference, counters: Sequence[Counter]) ->
         totals = _shard_totals(shards, counters)
         data = snap.to_dict()
         changes: list[Correction] = []
+        updates: dict[str, int] = {}
         for counter in counters:
-            for key in counter.fields:
-                path = counter.target_path(key)
-                want = totals[counter.name].get(key, 0)
-                have = get_path(data, path)
-                if have != want:
-                    changes.append(Correction(owner.path, path, have, want))
-        if changes:
-            txn.update(owner, {c.field: c.now for c in changes})
+            values = {counter.target_path(k): totals[counter.name].get(k, 0) for k in counter.fields}
+            # An absent counter reads as 0 (a new doc has none until its first count) ...
+            wrong = [
+                Correction(owner.path, path, get_path(data, path), want)
+                for path, want in values.items()
+                if get_path(data, path) != want and not (get_path(data, path) is None and want == 0)
+            ]
+            if wrong:  # ... but once a family is written, all its fields are, zeros included.
+                changes += wrong
+                updates.update(values)
+        if updates:
+            txn.update(owner, updates)
         return changes
 
     return run_transaction(db, body)
