@@ -28,6 +28,15 @@ def api(req: https_fn.Request) -> https_fn.Response:
     return serve(req)
 
 
+if os.environ.get("FIREBRICK_BENCH") == "1":
+    # Declared only for scripts/bench: the floor a function can reach (no app, no I/O).
+
+    @https_fn.on_request()
+    def bench_floor(req: https_fn.Request) -> https_fn.Response:
+        """A bare function returning a constant, the benchmark's latency floor."""
+        return https_fn.Response('{"status":"ok"}', mimetype="application/json")
+
+
 # --- Derived state (docs/derived-state.md): idempotent Firestore triggers --------------
 _ORG = "orgs/{orgId}"
 _PROJECT = _ORG + "/projects/{projectId}"

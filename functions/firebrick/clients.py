@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from firebrick.config import get_settings
 
@@ -43,10 +43,26 @@ def firestore_client() -> FirestoreClient:
     from google.auth.credentials import AnonymousCredentials
     from google.cloud import firestore
 
+    from firebrick import opcount
+
     settings = get_settings()
     if settings.firestore_emulator_host:
-        return firestore.Client(project=settings.project_id, credentials=AnonymousCredentials())  # type: ignore[no-untyped-call]
+        client_class = _counting_client_class() if opcount.enabled() else firestore.Client
+        return client_class(project=settings.project_id, credentials=AnonymousCredentials())  # type: ignore[no-untyped-call]
     return firestore.Client(project=settings.project_id)
+
+
+def _counting_client_class() -> type[FirestoreClient]:
+    """A Firestore client whose emulator channel counts billed ops (benchmarks)."""
+    from google.cloud import firestore
+
+    from firebrick import opcount
+
+    class CountingClient(firestore.Client):
+        def _emulator_channel(self, transport: Any) -> Any:
+            return opcount.instrument(super()._emulator_channel(transport))  # type: ignore[no-untyped-call]
+
+    return CountingClient
 
 
 def _emulator_credential() -> firebase_admin.credentials.Base:

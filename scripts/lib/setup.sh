@@ -26,8 +26,9 @@ stamp_write() {
 
 setup_node() {
   if [[ -x "$ROOT/node_modules/.bin/firebase" ]] && stamp_ok npm "$ROOT/package-lock.json"; then return; fi
+  # --ignore-scripts: firebase-tools works without optional native builds (re2 would compile for minutes).
   log "installing firebase-tools (npm ci)"
-  (cd "$ROOT" && npm ci --no-audit --no-fund --loglevel=error)
+  (cd "$ROOT" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)
   stamp_write npm "$ROOT/package-lock.json"
 }
 
@@ -106,13 +107,15 @@ select_emulators() {
   export EMULATORS_ONLY="$FIREBRICK_EMULATORS"
 }
 
-# FIREBRICK_PORT_OFFSET lets several checkouts run their emulators side by side.
+# FIREBRICK_PORT_OFFSET lets several checkouts run their emulators side by side;
+# the Emulator UI is switched on only where its bundle could be installed.
 setup_firebase_config() {
   FIREBASE_CONFIG_ARGS=()
-  local offset="${FIREBRICK_PORT_OFFSET:-0}"
-  if [[ "$offset" != "0" ]]; then
+  local offset="${FIREBRICK_PORT_OFFSET:-0}" ui=()
+  [[ "$EMULATORS_ONLY" == *ui* ]] && ui=(--ui)
+  if [[ "$offset" != "0" || ${#ui[@]} -gt 0 ]]; then
     local cfg="$ROOT/firebase.ports-$offset.json"
-    "$ROOT/.venv/bin/python" "$ROOT/scripts/lib/port_config.py" "$ROOT/firebase.json" "$offset" "$cfg"
+    "$ROOT/.venv/bin/python" "$ROOT/scripts/lib/port_config.py" "$ROOT/firebase.json" "$offset" "$cfg" "${ui[@]}"
     FIREBASE_CONFIG_ARGS=(--config "$cfg")
   fi
 }
@@ -124,8 +127,8 @@ setup_all() {
   setup_dev_venv
   setup_java
   setup_firestore_emulator
-  setup_firebase_config
   select_emulators
+  setup_firebase_config
   export PATH="$ROOT/node_modules/.bin:$PATH"
   # The functions emulator's code discovery must finish within this many seconds.
   export FUNCTIONS_DISCOVERY_TIMEOUT="${FUNCTIONS_DISCOVERY_TIMEOUT:-30}"

@@ -11,7 +11,13 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 
-from firebrick.api.middleware import BodyLimitMiddleware, RequestContextMiddleware, SecurityHeadersMiddleware
+from firebrick import opcount
+from firebrick.api.middleware import (
+    BodyLimitMiddleware,
+    FirestoreOpsMiddleware,
+    RequestContextMiddleware,
+    SecurityHeadersMiddleware,
+)
 from firebrick.api.problems import install_problem_handlers
 from firebrick.api.routes import ROUTERS
 from firebrick.config import Settings, get_settings
@@ -41,6 +47,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(v1)
 
     # Outermost last: request context wraps everything so even 413s carry an ID.
+    if opcount.enabled():
+        app.add_middleware(FirestoreOpsMiddleware)
     app.add_middleware(SecurityHeadersMiddleware)
     if settings.cors_origin_list:
         app.add_middleware(

@@ -159,3 +159,33 @@ async def _send_problem(scope: Scope, send: Send, error: PayloadTooLarge) -> Non
         }
     )
     await send({"type": "http.response.body", "body": body})
+
+
+class FirestoreOpsMiddleware:
+    """Benchmarks only: echo the request's billed Firestore ops as response headers."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        from firebrick.opcount import OpCounter, current_counter
+
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        counter = OpCounter()
+        token = current_counter.set(counter)
+
+        async def send_with_counts(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [
+                    *message.get("headers", []),
+                    (b"x-firestore-reads", str(counter.reads).encode()),
+                    (b"x-firestore-writes", str(counter.writes).encode()),
+                ]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_counts)
+        finally:
+            current_counter.reset(token)

@@ -1,0 +1,79 @@
+"""Cold-start import cost: `functions/main.py` against its floor, `firebase_functions.https_fn`.
+
+Runs each import in a fresh interpreter of functions/venv with `-X importtime`,
+alternating the two, and prints medians, p95 and the ratio (goal <= 1.15).
+main.py is measured as the `api` instance imports it (FUNCTION_TARGET=api) and,
+for reference, as deploy/emulator discovery imports it (every function declared).
+Usage: .venv/bin/python scripts/bench_import.py [--runs N] [--json PATH]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+FUNCTIONS = ROOT / "functions"
+PYTHON = FUNCTIONS / "venv" / "bin" / "python"
+
+
+def import_us(module: str, target: str | None) -> int:
+    """Cumulative microseconds `-X importtime` reports for importing `module`."""
+    env = {k: v for k, v in os.environ.items() if k != "FUNCTION_TARGET"}
+    if target:
+        env["FUNCTION_TARGET"] = target
+    result = subprocess.run(
+        [str(PYTHON), "-X", "importtime", "-c", f"import {module}"],
+        cwd=FUNCTIONS,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    for line in reversed(result.stderr.splitlines()):
+        parts = [p.strip() for p in line.removeprefix("import time:").split("|")]
+        if len(parts) == 3 and parts[2] == module:
+            return int(parts[1])
+    raise RuntimeError(f"no importtime line for {module}")
+
+
+def p95(values: list[int]) -> float:
+    return sorted(values)[max(0, round(0.95 * len(values)) - 1)]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--json", type=Path)
+    args = parser.parse_args()
+    cases = {
+        "floor: import firebase_functions.https_fn": ("firebase_functions.https_fn", None),
+        "main.py as the api instance (FUNCTION_TARGET=api)": ("main", "api"),
+        "main.py at discovery (all functions declared)": ("main", None),
+    }
+    samples: dict[str, list[int]] = {name: [] for name in cases}
+    for module, target in cases.values():
+        import_us(module, target)  # warm the OS file cache once
+    for _ in range(args.runs):
+        for name, (module, target) in cases.items():
+            samples[name].append(import_us(module, target))
+    floor = statistics.median(samples[next(iter(cases))])
+    rows = []
+    print(f"{'case':<52} {'median ms':>10} {'p95 ms':>8} {'ratio':>6}")
+    for name, values in samples.items():
+        median = statistics.median(values)
+        ratio = median / floor
+        rows.append({"case": name, "median_ms": median / 1000, "p95_ms": p95(values) / 1000, "ratio": ratio})
+        print(f"{name:<52} {median / 1000:>10.1f} {p95(values) / 1000:>8.1f} {ratio:>6.2f}")
+    print(f"runs per case: {args.runs}; python: {sys.version.split()[0]}")
+    if args.json:
+        args.json.write_text(json.dumps({"import": rows, "runs": args.runs}, indent=2))
+
+
+if __name__ == "__main__":
+    main()
