@@ -9,9 +9,9 @@ already set, then:
      visible; prints p50/p95 per kind of change. Measured through the Functions
      emulator, so it includes emulator dispatch and Python worker start-up.
   2. cost: with background triggers paused, writes source docs and runs each
-     handler in-process, counting the documents read (billed reads, including
-     the one read an empty query costs) and written per delivery; then a
-     duplicate delivery of the same event.
+     handler in-process, counting billed reads and writes per delivery with the
+     shared gRPC op counter (firebrick.opcount: an empty query costs one read);
+     then a duplicate delivery of the same event.
 Not a test: the figures depend on the machine.
 """
 
@@ -52,37 +52,13 @@ class Ops:
     writes: int = 0
 
 
-OPS = Ops()
+def _counting() -> Any:
+    """Count billed ops of the in-process handlers with the shared gRPC counter (firebrick.opcount)."""
+    from firebrick.opcount import OpCounter, current_counter
 
-
-def _instrument() -> None:
-    """Count billed document reads and writes at the Firestore API client."""
-    from google.cloud.firestore_v1.services.firestore import client as gapic
-
-    cls: Any = gapic.FirestoreClient
-    batch_get, run_query, commit = cls.batch_get_documents, cls.run_query, cls.commit
-
-    def counted_batch_get(self: Any, *a: Any, **k: Any) -> Iterator[Any]:
-        for resp in batch_get(self, *a, **k):
-            if resp._pb.HasField("found") or resp._pb.HasField("missing"):
-                OPS.reads += 1
-            yield resp
-
-    def counted_run_query(self: Any, *a: Any, **k: Any) -> Iterator[Any]:
-        n = 0
-        for resp in run_query(self, *a, **k):
-            if resp._pb.HasField("document"):
-                n += 1
-            yield resp
-        OPS.reads += max(n, 1)
-
-    def counted_commit(self: Any, *a: Any, **k: Any) -> Any:
-        request = k.get("request") or (a[0] if a else {})
-        writes = request.get("writes") if isinstance(request, dict) else getattr(request, "writes", [])
-        OPS.writes += len(writes or [])
-        return commit(self, *a, **k)
-
-    cls.batch_get_documents, cls.run_query, cls.commit = counted_batch_get, counted_run_query, counted_commit
+    counter = OpCounter()
+    current_counter.set(counter)
+    return counter
 
 
 def _pct(values: list[float], q: float) -> float:
@@ -129,7 +105,9 @@ def measure_lag(db: Any, samples: int) -> None:
             _wait(lambda i=i: (project.get().to_dict() or {}).get("stats", {}).get("byStatus", {}).get("done") == i + 1)
         )
         task.collection("comments").document("c").set({"body": "hi", "authorUid": uid})
-        lags["comment -> task.commentCount"].append(_wait(lambda task=task: task.get().get("commentCount") == 1))
+        lags["comment -> task.commentCount"].append(
+            _wait(lambda task=task: (task.get().to_dict() or {}).get("commentCount") == 1)
+        )
         task.update({"assigneeUid": uid})
         lags["assign -> task.assignee"].append(
             _wait(lambda task=task: ((task.get().to_dict() or {}).get("assignee") or {}).get("uid") == uid)
@@ -156,8 +134,8 @@ def _triggers_paused() -> Iterator[None]:
 def measure_cost(db: Any, samples: int) -> None:
     from firebase_functions.core import CloudEvent
     from firebase_functions.storage_fn import StorageObjectData
-    from firebrick.triggers import comments, memberships, projects, storage, tasks, users
 
+    from firebrick.triggers import comments, memberships, projects, storage, tasks, users
     from tests.triggers.support import written_event
 
     rows: list[tuple[str, float, float, float, float]] = []
@@ -167,10 +145,10 @@ def measure_cost(db: Any, samples: int) -> None:
         for i in range(samples):
             handler, event = make(i)
             for bucket in (first, again):
-                OPS.reads = OPS.writes = 0
+                counter = _counting()
                 handler(event, db=db)
-                bucket.reads += OPS.reads
-                bucket.writes += OPS.writes
+                bucket.reads += counter.reads
+                bucket.writes += counter.writes
         n = float(samples)
         rows.append((name, first.reads / n, first.writes / n, again.reads / n, again.writes / n))
 
@@ -284,7 +262,7 @@ def main() -> int:
     if not os.environ.get("FIREBASE_EMULATOR_HUB"):
         return _relaunch_under_emulators()
     sys.path[:0] = [str(ROOT / "functions"), str(ROOT)]
-    _instrument()
+    os.environ["FIREBRICK_COUNT_FIRESTORE_OPS"] = "1"
     from firebrick.clients import firestore_client
 
     db = firestore_client()

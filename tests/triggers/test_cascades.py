@@ -6,7 +6,6 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from firebrick.triggers.events import cascade_delete
-
 from tests.support.orgs import SeededOrg
 from tests.triggers.support import converges, dump_tree, seed_project, seed_task, stats, task_stats, value
 

@@ -17,7 +17,6 @@ from firebrick.triggers.orgs import on_org_written
 from firebrick.triggers.projects import on_project_written
 from firebrick.triggers.tasks import on_task_written
 from firebrick.triggers.users import on_user_written
-
 from tests.support.orgs import SeededOrg
 from tests.triggers.support import converges, dump_tree, seed_project, stats, task_stats, value, written_event
 

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from firebase_functions.core import CloudEvent
 from firebase_functions.storage_fn import StorageObjectData
-from firebrick.triggers.storage import on_object_deleted, on_object_finalized
 
+from firebrick.triggers.storage import on_object_deleted, on_object_finalized
 from tests.support.orgs import SeededOrg
 from tests.triggers.support import converges, seed_project, seed_task, stats, value
 

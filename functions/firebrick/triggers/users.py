@@ -24,7 +24,20 @@ def on_user_written(event: Any, db: Client | None = None) -> None:
         delete_personal_data(db, uid, before or {})
         return
     if (before or {}).get("displayName") != after.get("displayName"):
-        refresh_user_name(db, uid, list((after.get("orgs") or {}).keys()))
+        refresh_user_name(db, uid, membership_org_ids(db, uid, after))
+
+
+def membership_org_ids(db: Client, uid: str, profile: Mapping[str, Any]) -> list[str]:
+    """Orgs the user belongs to: the derived `orgs` map plus member docs carrying `uid`."""
+    from google.cloud.firestore import FieldFilter
+
+    ids = set(profile.get("orgs") or {})
+    members = db.collection_group("members").where(filter=FieldFilter("uid", "==", uid)).select([]).stream()
+    for member in members:
+        org = member.reference.parent.parent
+        if org is not None:
+            ids.add(org.id)
+    return sorted(ids)
 
 
 def refresh_user_name(db: Client, uid: str, org_ids: list[str]) -> int:
@@ -42,6 +55,6 @@ def refresh_user_name(db: Client, uid: str, org_ids: list[str]) -> int:
 
 def delete_personal_data(db: Client, uid: str, last_profile: Mapping[str, Any]) -> None:
     """A deleted user leaves no membership and nothing under `users/{uid}`."""
-    for org_id in last_profile.get("orgs") or {}:
+    for org_id in membership_org_ids(db, uid, last_profile):
         db.document(f"orgs/{org_id}/members/{uid}").delete()
     cascade_delete(db, db.document(f"users/{uid}"))
