@@ -215,11 +215,14 @@ class CountedEffect:
     source_ref: DocumentReference
     guards: Sequence[DocumentReference]
     deltas: reduce.Contribution = field(default_factory=dict)
+    #: Whether the owner and guards existed at the last read (lets other effects skip re-reading them).
+    alive: bool = False
 
     def read(self, txn: Transaction) -> tuple[reduce.Contribution, Writer | None]:
         refs = [*self.guards, self.owner]
         snaps = [ref.get(transaction=txn) for ref in refs]
-        if not all(s.exists for s in snaps):
+        self.deltas, self.alive = {}, all(s.exists for s in snaps)
+        if not self.alive:
             return {}, None
         source = self.source_ref.get(transaction=txn)
         counted = marker_ref(self.owner, self.counter, self.entity_id).get(transaction=txn)

@@ -29,7 +29,7 @@ def on_comment_written(event: Any, db: Client | None = None) -> None:
     effects: list[ledger.Effect] = [count]
     entry = comment_activity(change.path, p, change.before, change.after, change.at)
     if entry:
-        effects.append(ActivityEffect(org, entry, guards=[project, task]))
+        effects.append(ActivityEffect(org, entry, checked_by=count))  # count read org, project, task
     applied = ledger.apply_once(db, FN, change.event_id, effects)
     if count.deltas or not applied:
         counters.rollup(db, task, [counters.TASK_COMMENTS])

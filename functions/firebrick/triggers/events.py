@@ -14,6 +14,7 @@ from firebrick.reducers.activity import ActivityEntry, DocState
 if TYPE_CHECKING:
     from google.cloud.firestore import Client, DocumentReference, Transaction
 
+    from firebrick.state.counters import CountedEffect
     from firebrick.state.ledger import Writer
 
 log = get_logger("firebrick.triggers")
@@ -61,9 +62,14 @@ class ActivityEffect:
     org: DocumentReference
     entry: ActivityEntry
     guards: Sequence[DocumentReference] = ()
+    #: An effect of the same transaction that already read these docs (run before this one).
+    checked_by: CountedEffect | None = None
 
     def __call__(self, txn: Transaction) -> Writer | None:
-        if not all(ref.get(transaction=txn).exists for ref in (self.org, *self.guards)):
+        if self.checked_by is not None:
+            if not self.checked_by.alive:
+                return None
+        elif not all(ref.get(transaction=txn).exists for ref in (self.org, *self.guards)):
             return None
         target = self.org.collection("activity").document(self.entry.id)
 

@@ -28,7 +28,7 @@ def on_member_written(event: Any, db: Client | None = None) -> None:
     if entry is None:
         return  # a displayName refresh: nothing derived depends on it
     count = counters.counted_effect(org, counters.ORG_MEMBERS, member.id, member)
-    applied = ledger.apply_once(db, FN, change.event_id, [count, ActivityEffect(org, entry)])
+    applied = ledger.apply_once(db, FN, change.event_id, [count, ActivityEffect(org, entry, checked_by=count)])
     if count.deltas or not applied:
         counters.rollup(db, org, [counters.ORG_MEMBERS])
     derived.refresh_user_org(db, p["uid"], p["orgId"])

@@ -28,7 +28,7 @@ def on_project_written(event: Any, db: Client | None = None) -> None:
     effects: list[ledger.Effect] = [count]
     entry = project_activity(change.path, p, change.before, change.after, change.at)
     if entry:
-        effects.append(ActivityEffect(org, entry))
+        effects.append(ActivityEffect(org, entry, checked_by=count))
     applied = ledger.apply_once(db, FN, change.event_id, effects)
     if count.deltas or not applied:
         counters.rollup(db, org, [counters.ORG_PROJECTS])

@@ -29,7 +29,7 @@ def on_task_written(event: Any, db: Client | None = None) -> None:
         effects: list[ledger.Effect] = [count]
         entry = task_activity(change.path, p, change.before, change.after, change.at)
         if entry:
-            effects.append(ActivityEffect(org, entry, guards=[project]))
+            effects.append(ActivityEffect(org, entry, checked_by=count))  # count read org + project
         applied = ledger.apply_once(db, FN, change.event_id, effects)
         # A replay may follow a crash between the ledger commit and the rollup: roll up then too.
         if count.deltas or not applied:
