@@ -97,3 +97,83 @@ if os.environ.get("FIREBRICK_BENCH") == "1":
     def bench_floor(req: https_fn.Request) -> https_fn.Response:
         """A bare function returning a constant, the benchmark's latency floor."""
         return https_fn.Response('{"status":"ok"}', mimetype="application/json")
+
+
+# --- Derived state (docs/derived-state.md): idempotent Firestore triggers --------------
+_ORG = "orgs/{orgId}"
+_PROJECT = _ORG + "/projects/{projectId}"
+_TASK = _PROJECT + "/tasks/{taskId}"
+
+if _declares("derive_task", "derive_comment", "derive_project", "derive_member", "derive_org", "derive_user"):
+    from firebase_functions import firestore_fn
+
+    @firestore_fn.on_document_written(document=_TASK, timeout_sec=300)
+    def derive_task(event: firestore_fn.Event[firestore_fn.Change[firestore_fn.DocumentSnapshot | None]]) -> None:
+        """Project task counters, activity, assignee; deleting a task deletes its comments."""
+        from firebrick.triggers.tasks import on_task_written
+
+        on_task_written(event)
+
+    @firestore_fn.on_document_written(document=_TASK + "/comments/{commentId}")
+    def derive_comment(event: firestore_fn.Event[firestore_fn.Change[firestore_fn.DocumentSnapshot | None]]) -> None:
+        """Task commentCount and activity."""
+        from firebrick.triggers.comments import on_comment_written
+
+        on_comment_written(event)
+
+    @firestore_fn.on_document_written(document=_PROJECT, timeout_sec=540)
+    def derive_project(event: firestore_fn.Event[firestore_fn.Change[firestore_fn.DocumentSnapshot | None]]) -> None:
+        """Org projectCount and activity; deleting a project deletes everything under it."""
+        from firebrick.triggers.projects import on_project_written
+
+        on_project_written(event)
+
+    @firestore_fn.on_document_written(document=_ORG + "/members/{uid}")
+    def derive_member(event: firestore_fn.Event[firestore_fn.Change[firestore_fn.DocumentSnapshot | None]]) -> None:
+        """Org memberCount, users/{uid}.orgs and activity (claims are synced separately)."""
+        from firebrick.triggers.memberships import on_member_written
+
+        on_member_written(event)
+
+    @firestore_fn.on_document_written(document=_ORG, timeout_sec=540)
+    def derive_org(event: firestore_fn.Event[firestore_fn.Change[firestore_fn.DocumentSnapshot | None]]) -> None:
+        """Catch-up counts, org names in users.orgs; deleting an org deletes everything under it."""
+        from firebrick.triggers.orgs import on_org_written
+
+        on_org_written(event)
+
+    @firestore_fn.on_document_written(document="users/{uid}", timeout_sec=300)
+    def derive_user(event: firestore_fn.Event[firestore_fn.Change[firestore_fn.DocumentSnapshot | None]]) -> None:
+        """A rename reaches assigned tasks and member docs; a deleted user's memberships go."""
+        from firebrick.triggers.users import on_user_written
+
+        on_user_written(event)
+
+
+if _declares("derive_attachment_finalized", "derive_attachment_deleted"):
+    from firebase_functions import storage_fn
+
+    @storage_fn.on_object_finalized()
+    def derive_attachment_finalized(event: storage_fn.CloudEvent[storage_fn.StorageObjectData]) -> None:
+        """Task attachmentCount and org stats.storageBytes."""
+        from firebrick.triggers.storage import on_object_finalized
+
+        on_object_finalized(event)
+
+    @storage_fn.on_object_deleted()
+    def derive_attachment_deleted(event: storage_fn.CloudEvent[storage_fn.StorageObjectData]) -> None:
+        """Uncount a deleted (or overwritten) attachment."""
+        from firebrick.triggers.storage import on_object_deleted
+
+        on_object_deleted(event)
+
+
+if _declares("reconcile_derived"):
+    from firebase_functions import scheduler_fn
+
+    @scheduler_fn.on_schedule(schedule="every day 03:00", timezone=scheduler_fn.Timezone("UTC"), timeout_sec=1800)
+    def reconcile_derived(event: scheduler_fn.ScheduledEvent) -> None:
+        """Nightly: recompute all derived state from the sources; corrections are logged."""
+        from firebrick.triggers.schedule import run_reconcile
+
+        run_reconcile(event)

@@ -1,1 +1,1 @@
-"""Server-side state that is neither source nor derived data: idempotency ledger, rate limits, caches."""
+"""Server-side state that is neither source nor derived data: idempotency ledger, event ledger, counters, rate limits."""

@@ -1,0 +1,142 @@
+"""Recompute every derived field of one org, or of everything, from the source documents.
+
+Recovers from lost trigger deliveries and hand edits. Safe while writes happen:
+every step is its own transaction over one entity or one owner doc (the same
+state-based syncs the triggers run), so a trigger and the reconcile racing on
+the same entity both compute the same result and the second one writes nothing.
+Storage attachment counts are event-sourced and are not recounted here (that
+needs a bucket listing; see docs/derived-state.md).
+
+CLI: `scripts/reconcile [--org ORG_ID]` prints the report as JSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from firebrick.state import counters, derived
+from firebrick.state.counters import Correction, Counter
+
+if TYPE_CHECKING:
+    from google.cloud.firestore import Client, DocumentReference
+
+
+@dataclass
+class ReconcileReport:
+    """What was examined and what was corrected."""
+
+    scope: str
+    checked: dict[str, int] = field(default_factory=dict)
+    corrections: list[Correction] = field(default_factory=list)
+
+    def saw(self, kind: str, n: int = 1) -> None:
+        self.checked[kind] = self.checked.get(kind, 0) + n
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "scope": self.scope,
+            "checked": dict(sorted(self.checked.items())),
+            "corrected": len(self.corrections),
+            "corrections": [c.as_dict() for c in self.corrections],
+        }
+
+
+def _sync_children(
+    db: Client,
+    owner: DocumentReference,
+    counter: Counter,
+    collection: str,
+    report: ReconcileReport,
+    guards: Sequence[DocumentReference] = (),
+) -> list[DocumentReference]:
+    """Sync the counted marker of every child, and of every marker whose child is gone."""
+    children = [doc.reference for doc in owner.collection(collection).select([]).stream()]
+    ids = {ref.id for ref in children}
+    stale = [m.id.split(":", 1)[1] for m in counters.markers_query(owner, counter).select([]).stream()]
+    targets = children + [owner.collection(collection).document(i) for i in stale if i not in ids]
+    for ref in targets:
+        deltas = counters.sync_entity(db, owner, counter, ref.id, ref, guards)
+        if deltas:
+            report.corrections.append(Correction(ref.path, f"counted:{counter.name}", None, deltas))
+    report.saw(collection, len(children))
+    return children
+
+
+def _settle_counters(db: Client, owner: DocumentReference, kind: str, report: ReconcileReport) -> None:
+    owned = counters.OWNER_COUNTERS[kind]
+    for counter in owned:
+        report.corrections += counters.recount_shards(db, owner, counter)
+    report.corrections += counters.rollup(db, owner, owned)
+
+
+def _note(report: ReconcileReport, correction: Correction | None) -> None:
+    if correction is not None:
+        report.corrections.append(correction)
+
+
+def reconcile_task(db: Client, org: DocumentReference, task: DocumentReference, report: ReconcileReport) -> None:
+    project = task.parent.parent
+    assert project is not None
+    _sync_children(db, task, counters.TASK_COMMENTS, "comments", report, guards=[org, project])
+    _settle_counters(db, task, "task", report)
+    _note(report, derived.refresh_assignee(db, task))
+
+
+def reconcile_project(db: Client, org: DocumentReference, project: DocumentReference, report: ReconcileReport) -> None:
+    tasks = _sync_children(db, project, counters.PROJECT_TASKS, "tasks", report, guards=[org])
+    _settle_counters(db, project, "project", report)
+    for task in tasks:
+        reconcile_task(db, org, task, report)
+
+
+def reconcile_org(db: Client, org_id: str, report: ReconcileReport | None = None) -> ReconcileReport:
+    """Recompute the derived state of `orgs/{org_id}` and everything under it."""
+    report = report or ReconcileReport(scope=f"orgs/{org_id}")
+    org = db.document(f"orgs/{org_id}")
+    if not org.get().exists:
+        report.saw("missing_orgs")
+        return report
+    report.saw("orgs")
+    members = _sync_children(db, org, counters.ORG_MEMBERS, "members", report)
+    projects = _sync_children(db, org, counters.ORG_PROJECTS, "projects", report)
+    _settle_counters(db, org, "org", report)
+    for member in members:
+        _note(report, derived.refresh_user_org(db, member.id, org_id))
+        _note(report, derived.refresh_member_name(db, org_id, member.id))
+    for project in projects:
+        reconcile_project(db, org, project, report)
+    return report
+
+
+def reconcile_all(db: Client) -> ReconcileReport:
+    """Every org, then every user's `orgs` map (drops entries of orgs they left or that are gone)."""
+    report = ReconcileReport(scope="all")
+    for org in db.collection("orgs").select([]).stream():
+        reconcile_org(db, org.id, report)
+    for user in db.collection("users").select(["orgs"]).stream():
+        report.saw("users")
+        for org_id in (user.to_dict() or {}).get("orgs") or {}:
+            _note(report, derived.refresh_user_org(db, user.id, org_id))
+    return report
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="scripts/reconcile", description=__doc__.splitlines()[0])
+    parser.add_argument("--org", help="reconcile only this org id (default: everything)")
+    args = parser.parse_args(argv)
+    from firebrick.clients import firestore_client
+
+    db = firestore_client()
+    report = reconcile_org(db, args.org) if args.org else reconcile_all(db)
+    json.dump(report.as_dict(), sys.stdout, indent=2, default=str)
+    sys.stdout.write("\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,325 @@
+"""Exact counters: per-entity "counted" markers, sharded increments, rolled-up stats.
+
+For every counted entity (a task in a project, a member in an org...) the owner
+keeps a marker `{owner}/_counted/{counter}:{entityId}` holding the contribution
+last applied for it. Syncing an entity reads its source doc and its marker in one
+transaction and applies `contribution(now) - contribution(marker)` to the
+counter: a replayed event, a stale out-of-order event, a concurrent reconcile
+all compute a zero delta; a lost event is repaired by the next sync of that
+entity. Increments go to one of `shards` docs `{owner}/_shards/{counter}-{n}`
+(no read needed, so concurrent writers don't contend on one document); a
+rollup sums the shards into the fields clients read (`stats.taskCount`...).
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from firebrick.reducers import counters as reduce
+from firebrick.state.ledger import Writer, run_transaction
+
+if TYPE_CHECKING:
+    from google.cloud.firestore import Client, DocumentReference, DocumentSnapshot, Transaction
+
+    Snapshot = DocumentSnapshot[DocumentReference]
+
+SHARDS = "_shards"
+COUNTED = "_counted"
+#: Upper bound on shard docs under one owner (all its counters together).
+MAX_SHARD_DOCS = 100
+
+
+@dataclass(frozen=True)
+class Counter:
+    """A family of counter fields on one kind of owner document."""
+
+    name: str
+    fields: tuple[str, ...]
+    #: Prefix of the target fields on the owner doc ("stats." or "").
+    target: str
+    #: Shard docs per owner: each absorbs ~1 sustained write/s (see docs/derived-state.md).
+    shards: int = 1
+    contribution: Callable[[Any], reduce.Contribution] = field(default=reduce.member_contribution)
+
+    def target_path(self, key: str) -> str:
+        return self.target + key
+
+
+PROJECT_TASKS = Counter(
+    "tasks",
+    ("taskCount", "byStatus.todo", "byStatus.doing", "byStatus.done"),
+    "stats.",
+    shards=10,
+    contribution=reduce.task_contribution,
+)
+ORG_MEMBERS = Counter("members", ("memberCount",), "stats.", contribution=reduce.member_contribution)
+ORG_PROJECTS = Counter("projects", ("projectCount",), "stats.", contribution=reduce.project_contribution)
+ORG_STORAGE = Counter("storage", ("storageBytes",), "stats.", shards=4, contribution=reduce.storage_contribution)
+TASK_COMMENTS = Counter("comments", ("commentCount",), "", contribution=reduce.comment_contribution)
+TASK_ATTACHMENTS = Counter("attachments", ("attachmentCount",), "", contribution=reduce.attachment_contribution)
+
+#: Which counters roll up into which kind of owner.
+OWNER_COUNTERS: dict[str, tuple[Counter, ...]] = {
+    "org": (ORG_MEMBERS, ORG_PROJECTS, ORG_STORAGE),
+    "project": (PROJECT_TASKS,),
+    "task": (TASK_COMMENTS, TASK_ATTACHMENTS),
+}
+
+
+@dataclass(frozen=True)
+class Correction:
+    """One derived value that was wrong and was set right."""
+
+    path: str
+    field: str
+    was: Any
+    now: Any
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"path": self.path, "field": self.field, "was": self.was, "now": self.now}
+
+
+def nest(flat: Mapping[str, Any]) -> dict[str, Any]:
+    """`{"byStatus.todo": 1}` -> `{"byStatus": {"todo": 1}}` (for set(merge=True) and maps)."""
+    out: dict[str, Any] = {}
+    for path, value in flat.items():
+        node = out
+        *parents, leaf = path.split(".")
+        for part in parents:
+            node = node.setdefault(part, {})
+        node[leaf] = value
+    return out
+
+
+def flatten(data: Mapping[str, Any] | None, prefix: str = "") -> dict[str, int]:
+    """Inverse of `nest`, keeping integer leaves only."""
+    out: dict[str, int] = {}
+    for key, value in (data or {}).items():
+        if isinstance(value, Mapping):
+            out.update(flatten(value, f"{prefix}{key}."))
+        elif isinstance(value, int) and not isinstance(value, bool):
+            out[prefix + key] = value
+    return out
+
+
+def get_path(data: Mapping[str, Any] | None, path: str) -> Any:
+    node: Any = data or {}
+    for part in path.split("."):
+        if not isinstance(node, Mapping):
+            return None
+        node = node.get(part)
+    return node
+
+
+def marker_ref(owner: DocumentReference, counter: Counter, entity_id: str) -> DocumentReference:
+    ref: DocumentReference = owner.collection(COUNTED).document(f"{counter.name}:{entity_id}")
+    return ref
+
+
+def markers_query(owner: DocumentReference, counter: Counter) -> Any:
+    """Every counted marker of `counter` under `owner`."""
+    from google.cloud.firestore import FieldFilter
+
+    return owner.collection(COUNTED).where(filter=FieldFilter("n", "==", counter.name))
+
+
+def shard_ref(owner: DocumentReference, counter: Counter, index: int) -> DocumentReference:
+    ref: DocumentReference = owner.collection(SHARDS).document(f"{counter.name}-{index}")
+    return ref
+
+
+def counted_contribution(marker: Snapshot) -> reduce.Contribution:
+    return flatten(marker.get("c")) if marker.exists else {}
+
+
+def increment_writer(owner: DocumentReference, counter: Counter, deltas: Mapping[str, int]) -> Writer:
+    """Blind increments of one random shard: no read, so no contention between writers."""
+    from google.cloud.firestore import Increment
+
+    shard = shard_ref(owner, counter, secrets.randbelow(counter.shards))
+
+    def write(txn: Transaction) -> None:
+        txn.set(shard, {"n": counter.name, **nest({k: Increment(v) for k, v in deltas.items()})}, merge=True)
+
+    return write
+
+
+def transition_writer(
+    owner: DocumentReference,
+    counter: Counter,
+    entity_id: str,
+    counted: Snapshot,
+    source: Mapping[str, Any] | None,
+    *,
+    contribution: reduce.Contribution | None = None,
+    marker_extra: Mapping[str, Any] | None = None,
+) -> tuple[reduce.Contribution, Writer | None]:
+    """The counter change that brings `entity_id` from its counted state to `source`, and its writes.
+
+    Call after reading `counted` (its marker) in the same transaction.
+    """
+    new = counter.contribution(source) if contribution is None else contribution
+    old = counted_contribution(counted)
+    deltas = reduce.delta(old, new)
+    marker = marker_ref(owner, counter, entity_id)
+    if not deltas and (counted.exists == bool(new)) and not marker_extra:
+        return {}, None
+    bump = increment_writer(owner, counter, deltas) if deltas else None
+
+    def write(txn: Transaction) -> None:
+        if bump:
+            bump(txn)
+        if new or marker_extra:
+            txn.set(marker, {"n": counter.name, "c": nest(new), **(marker_extra or {})})
+        else:
+            txn.delete(marker)
+
+    return deltas, write
+
+
+def sync_entity(
+    db: Client,
+    owner: DocumentReference,
+    counter: Counter,
+    entity_id: str,
+    source_ref: DocumentReference,
+    guards: Sequence[DocumentReference] = (),
+) -> reduce.Contribution:
+    """One transaction: bring the counter's view of one entity in line with its source doc.
+
+    Nothing is written when the owner or a guard doc (e.g. the org) is gone: a
+    deleted subtree must stay deleted, and a late owner catches up by syncing
+    its children when it is created.
+    """
+
+    def body(txn: Transaction) -> reduce.Contribution:
+        effect = counted_effect(owner, counter, entity_id, source_ref, guards)
+        deltas, writer = effect.read(txn)
+        if writer:
+            writer(txn)
+        return deltas
+
+    return run_transaction(db, body)
+
+
+@dataclass
+class CountedEffect:
+    """A ledger effect syncing one counted entity (see `sync_entity`)."""
+
+    owner: DocumentReference
+    counter: Counter
+    entity_id: str
+    source_ref: DocumentReference
+    guards: Sequence[DocumentReference]
+    deltas: reduce.Contribution = field(default_factory=dict)
+    #: Whether the owner and guards existed at the last read (lets other effects skip re-reading them).
+    alive: bool = False
+
+    def read(self, txn: Transaction) -> tuple[reduce.Contribution, Writer | None]:
+        refs = [*self.guards, self.owner]
+        snaps = [ref.get(transaction=txn) for ref in refs]
+        self.deltas, self.alive = {}, all(s.exists for s in snaps)
+        if not self.alive:
+            return {}, None
+        source = self.source_ref.get(transaction=txn)
+        counted = marker_ref(self.owner, self.counter, self.entity_id).get(transaction=txn)
+        self.deltas, writer = transition_writer(
+            self.owner, self.counter, self.entity_id, counted, source.to_dict() if source.exists else None
+        )
+        return self.deltas, writer
+
+    def __call__(self, txn: Transaction) -> Writer | None:
+        return self.read(txn)[1]
+
+
+def counted_effect(
+    owner: DocumentReference,
+    counter: Counter,
+    entity_id: str,
+    source_ref: DocumentReference,
+    guards: Sequence[DocumentReference] = (),
+) -> CountedEffect:
+    return CountedEffect(owner, counter, entity_id, source_ref, guards)
+
+
+def _shard_totals(snaps: Iterable[Snapshot], counters: Sequence[Counter]) -> dict[str, dict[str, int]]:
+    names = {c.name for c in counters}
+    totals: dict[str, dict[str, int]] = {c.name: {} for c in counters}
+    for snap in snaps:
+        data = snap.to_dict() or {}
+        name = data.get("n") or snap.id.rsplit("-", 1)[0]
+        if name in names:
+            reduce.add(totals[name], flatten({k: v for k, v in data.items() if k != "n"}))
+    return totals
+
+
+def rollup(db: Client, owner: DocumentReference, counters: Sequence[Counter]) -> list[Correction]:
+    """Sum the shards into the owner's target fields, in one transaction; returns what changed.
+
+    Reads the owner and its shards (a handful of docs); writes only when a value differs,
+    so a burst of rollups after a burst of increments costs one write for the last state.
+    """
+
+    def body(txn: Transaction) -> list[Correction]:
+        snap = owner.get(transaction=txn)
+        if not snap.exists:
+            return []
+        shards = list(txn.get(owner.collection(SHARDS).limit(MAX_SHARD_DOCS)))
+        totals = _shard_totals(shards, counters)
+        data = snap.to_dict()
+        changes: list[Correction] = []
+        updates: dict[str, int] = {}
+        for counter in counters:
+            values = {counter.target_path(k): totals[counter.name].get(k, 0) for k in counter.fields}
+            # An absent counter reads as 0 (a new doc has none until its first count) ...
+            wrong = [
+                Correction(owner.path, path, get_path(data, path), want)
+                for path, want in values.items()
+                if get_path(data, path) != want and not (get_path(data, path) is None and want == 0)
+            ]
+            if wrong:  # ... but once a family is written, all its fields are, zeros included.
+                changes += wrong
+                updates.update(values)
+        if updates:
+            txn.update(owner, updates)
+        return changes
+
+    return run_transaction(db, body)
+
+
+def recount_shards(db: Client, owner: DocumentReference, counter: Counter) -> list[Correction]:
+    """Make the shards sum to the sum of the counted markers (repairs a hand-edited shard).
+
+    One transaction reads every marker of this counter and every shard, so it is exact
+    even while triggers write: they either committed before (and are in both sums) or
+    wait for this transaction.
+    """
+
+    def body(txn: Transaction) -> list[Correction]:
+        if not owner.get(transaction=txn).exists:
+            return []
+        markers = list(txn.get(markers_query(owner, counter)))
+        shards = [
+            s
+            for s in txn.get(owner.collection(SHARDS).limit(MAX_SHARD_DOCS))
+            if (s.to_dict() or {}).get("n") == counter.name
+        ]
+        want: dict[str, int] = {}
+        for marker in markers:
+            reduce.add(want, counted_contribution(marker))
+        have = _shard_totals(shards, [counter])[counter.name]
+        fixes = [
+            Correction(f"{owner.path}/{SHARDS}", f"{counter.name}.{k}", have.get(k, 0), want.get(k, 0))
+            for k in counter.fields
+            if have.get(k, 0) != want.get(k, 0)
+        ]
+        if fixes:
+            for shard in shards:
+                txn.delete(shard.reference)
+            txn.set(shard_ref(owner, counter, 0), {"n": counter.name, **nest(want)})
+        return fixes
+
+    return run_transaction(db, body)

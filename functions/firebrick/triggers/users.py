@@ -1,0 +1,60 @@
+"""`derive_user`: a profile write -> refreshed assignee/member names; a deletion -> memberships go."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from firebrick.state import derived
+from firebrick.triggers.events import cascade_delete, db_or_default, doc_change
+
+if TYPE_CHECKING:
+    from google.cloud.firestore import Client
+
+FN = "derive_user"
+
+
+def on_user_written(event: Any, db: Client | None = None) -> None:
+    """Handle `users/{uid}` written. State-based refreshes: replays and reordering are harmless."""
+    db = db_or_default(db)
+    change = doc_change(event)
+    uid = change.params["uid"]
+    before, after = change.before.data, change.after.data
+    if after is None:
+        delete_personal_data(db, uid, before or {})
+        return
+    if (before or {}).get("displayName") != after.get("displayName"):
+        refresh_user_name(db, uid, membership_org_ids(db, uid, after))
+
+
+def membership_org_ids(db: Client, uid: str, profile: Mapping[str, Any]) -> list[str]:
+    """Orgs the user belongs to: the derived `orgs` map plus member docs carrying `uid`."""
+    from google.cloud.firestore import FieldFilter
+
+    ids = set(profile.get("orgs") or {})
+    members = db.collection_group("members").where(filter=FieldFilter("uid", "==", uid)).select([]).stream()
+    for member in members:
+        org = member.reference.parent.parent
+        if org is not None:
+            ids.add(org.id)
+    return sorted(ids)
+
+
+def refresh_user_name(db: Client, uid: str, org_ids: list[str]) -> int:
+    """Propagate a new displayName to the user's member docs and the tasks assigned to them."""
+    from google.cloud.firestore import FieldFilter
+
+    changed = 0
+    for org_id in org_ids:
+        changed += derived.refresh_member_name(db, org_id, uid) is not None
+    tasks = db.collection_group("tasks").where(filter=FieldFilter("assigneeUid", "==", uid)).select([]).stream()
+    for task in tasks:
+        changed += derived.refresh_assignee(db, task.reference) is not None
+    return changed
+
+
+def delete_personal_data(db: Client, uid: str, last_profile: Mapping[str, Any]) -> None:
+    """A deleted user leaves no membership and nothing under `users/{uid}`."""
+    for org_id in membership_org_ids(db, uid, last_profile):
+        db.document(f"orgs/{org_id}/members/{uid}").delete()
+    cascade_delete(db, db.document(f"users/{uid}"))
