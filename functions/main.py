@@ -90,15 +90,6 @@ if _declares("projects_create", "tasks_create", "tasks_update", "comments_create
         return handle(req)
 
 
-if os.environ.get("FIREBRICK_BENCH") == "1":
-    # Declared only for scripts/bench: the floor a function can reach (no app, no I/O).
-
-    @https_fn.on_request()
-    def bench_floor(req: https_fn.Request) -> https_fn.Response:
-        """A bare function returning a constant, the benchmark's latency floor."""
-        return https_fn.Response('{"status":"ok"}', mimetype="application/json")
-
-
 # --- Derived state (docs/derived-state.md): idempotent Firestore triggers --------------
 _ORG = "orgs/{orgId}"
 _PROJECT = _ORG + "/projects/{projectId}"
@@ -177,3 +168,12 @@ if _declares("reconcile_derived"):
         from firebrick.triggers.schedule import run_reconcile
 
         run_reconcile(event)
+
+
+if os.environ.get("FIREBRICK_BENCH") == "1":
+    # Declared only for scripts/bench: the floor a function can reach (no app, no I/O).
+
+    @https_fn.on_request()
+    def bench_floor(req: https_fn.Request) -> https_fn.Response:
+        """A bare function returning a constant, the benchmark's latency floor."""
+        return https_fn.Response('{"status":"ok"}', mimetype="application/json")

@@ -1,1 +1,1 @@
-"""Server-side state that is neither source nor derived data: idempotency ledger, event ledger, counters, rate limits."""
+"""Server-side state, neither source nor derived data: idempotency and event ledgers, counters, limits."""
