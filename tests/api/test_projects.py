@@ -218,6 +218,7 @@ def test_malformed_json_and_bad_path_ids_are_problems(api: httpx.Client, make_or
     assert_problem(response, 422)
     assert_problem(api.get(project_url(org.org_id, "a" * 129), headers=admin.headers), 422, "validation_failed")
     assert_problem(api.get(project_url(org.org_id, "bad.id"), headers=admin.headers), 422, "validation_failed")
+    assert_problem(api.get(project_url(org.org_id, "__reserved__"), headers=admin.headers), 422, "validation_failed")
 
 
 def test_oversized_project_body_is_413(api: httpx.Client, make_org: Callable[..., SeededOrg], admin_db: Client) -> None:

@@ -207,6 +207,7 @@ def test_list_tasks_filters_by_status_and_assignee(api: httpx.Client, org: Seede
         {"title": "x", "dueAt": "tomorrow"},
         {"title": "x", "dueAt": "2030-01-01T00:00:00"},
         {"title": "x", "dueAt": 1893456000},
+        {"title": "x", "dueAt": "0001-01-01T00:00:00+01:00"},
         {"title": "x", "labels": "urgent"},
         {"title": "x", "labels": ["a"] * 2},
         {"title": "x", "labels": [f"l{i}" for i in range(21)]},
