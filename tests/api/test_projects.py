@@ -218,6 +218,7 @@ def test_malformed_json_and_bad_path_ids_are_problems(api: httpx.Client, make_or
     assert_problem(response, 422)
     assert_problem(api.get(project_url(org.org_id, "a" * 129), headers=admin.headers), 422, "validation_failed")
     assert_problem(api.get(project_url(org.org_id, "bad.id"), headers=admin.headers), 422, "validation_failed")
+    assert_problem(api.get(project_url(org.org_id, "__reserved__"), headers=admin.headers), 422, "validation_failed")
 
 
 def test_oversized_project_body_is_413(api: httpx.Client, make_org: Callable[..., SeededOrg], admin_db: Client) -> None:
@@ -253,3 +254,18 @@ def test_list_projects_filters_archived_and_refuses_unknown_parameters(
     assert_problem(api.get(projects_url(org.org_id), params={"archivd": "true"}, headers=admin.headers), 422)
     for limit in ("0", "101", "ten"):
         assert_problem(api.get(projects_url(org.org_id), params={"limit": limit}, headers=admin.headers), 422)
+
+
+def test_wrong_method_and_wrong_content_type_are_problems_and_write_nothing(
+    api: httpx.Client, make_org: Callable[..., SeededOrg], admin_db: Client
+) -> None:
+    org = make_org(roles=("admin",))
+    admin = org["admin"]
+    project = create_project(api, admin, org.org_id)
+    assert_problem(api.put(project_url(org.org_id, project["id"]), json={"name": "X"}, headers=admin.headers), 405)
+    response = api.post(
+        projects_url(org.org_id), content=b'{"name": "X"}', headers={**admin.headers, "Content-Type": "text/plain"}
+    )
+    assert 400 <= response.status_code < 500
+    assert_problem(response, response.status_code)
+    assert project_ids(admin_db, org.org_id) == [project["id"]]

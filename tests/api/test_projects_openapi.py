@@ -42,6 +42,10 @@ def test_openapi_documents_every_resource_endpoint_with_auth_and_problem_errors(
                 assert schemas[ref.rsplit("/", 1)[1]]["additionalProperties"] is False, where
             if method in ("get", "patch") and "{" in path.rsplit("/", 1)[1]:
                 assert "ETag" in responses["200"]["headers"], where
+            if method == "get" and "{" in path.rsplit("/", 1)[1]:
+                assert "304" in responses, where
+                assert any(p["name"] == "If-None-Match" for p in operation["parameters"]), where
+                assert responses["200"]["content"]["application/json"]["schema"]["$ref"].startswith("#/components/")
     task_list = spec["paths"]["/v1/orgs/{orgId}/projects/{projectId}/tasks"]["get"]
     assert {p["name"] for p in task_list["parameters"]} >= {"limit", "cursor", "status", "assigneeUid"}
     assert schemas["TaskCreate"]["properties"]["status"]["enum"] == ["todo", "doing", "done"]

@@ -207,6 +207,7 @@ def test_list_tasks_filters_by_status_and_assignee(api: httpx.Client, org: Seede
         {"title": "x", "dueAt": "tomorrow"},
         {"title": "x", "dueAt": "2030-01-01T00:00:00"},
         {"title": "x", "dueAt": 1893456000},
+        {"title": "x", "dueAt": "0001-01-01T00:00:00+01:00"},
         {"title": "x", "labels": "urgent"},
         {"title": "x", "labels": ["a"] * 2},
         {"title": "x", "labels": [f"l{i}" for i in range(21)]},
@@ -248,3 +249,25 @@ def test_oversized_task_body_is_413_and_writes_nothing(
     )
     assert_problem(response, 413, "payload_too_large")
     assert task_ids(admin_db, org.org_id, project["id"]) == []
+
+
+def test_get_with_current_etag_in_if_none_match_is_304_without_body(
+    api: httpx.Client, org: SeededOrg, project: dict[str, Any]
+) -> None:
+    member = org["member"]
+    task = create_task(api, member, org.org_id, project["id"])
+    url = task_url(org.org_id, project["id"], task["id"])
+    etag = api.get(url, headers=member.headers).headers["etag"]
+
+    unchanged = api.get(url, headers=headers(member, If_None_Match=etag))
+    assert unchanged.status_code == 304
+    assert unchanged.content == b""
+    assert unchanged.headers["etag"] == etag
+    assert api.get(url, headers=headers(member, If_None_Match=f"W/{etag}")).status_code == 304
+
+    assert api.patch(url, json={"status": "doing"}, headers=member.headers).status_code == 200
+    changed = api.get(url, headers=headers(member, If_None_Match=etag))
+    assert changed.status_code == 200
+    assert changed.json()["status"] == "doing"
+    # Access is checked before freshness: an outsider never learns the version.
+    assert_problem(api.get(url, headers={"If-None-Match": etag}), 401)

@@ -63,7 +63,7 @@ def test_billed_operations_per_request(
     first = counted_api.post(tasks, json={"title": "k"}, headers=keyed)
     assert ops(first) == (2, 3)  # + ledger reserve and completion
     replay = counted_api.post(tasks, json={"title": "k"}, headers=keyed)
-    assert ops(replay) == (1, 1)  # the ledger read; the refused create-if-absent (counted, not a new doc)
+    assert ops(replay) == (2, 1)  # ledger read, membership re-check; the refused create-if-absent
 
     url = f"{tasks}/{task.json()['id']}"
     fetched = counted_api.get(url, headers=member.headers)

@@ -15,7 +15,7 @@ from pydantic.alias_generators import to_camel
 
 from firebrick.clients import firestore_client
 from firebrick.models.common import DEFAULT_PAGE_SIZE, ID_PATTERN, MAX_PAGE_SIZE
-from firebrick.services.documents import Versioned
+from firebrick.services.documents import Versioned, etag_matches_weakly
 
 T = TypeVar("T")
 
@@ -36,6 +36,16 @@ IfMatch = Annotated[
 ]
 
 
+IfNoneMatch = Annotated[
+    str | None,
+    Header(
+        alias="If-None-Match",
+        max_length=1024,
+        description="ETag(s) the client holds; 304 without a body when the resource is unchanged.",
+    ),
+]
+
+
 class ListQuery(BaseModel):
     """`?limit=&cursor=`; unknown query parameters are refused (a typoed filter must not widen a listing)."""
 
@@ -46,6 +56,7 @@ class ListQuery(BaseModel):
 
 
 ETAG_HEADER = {"ETag": {"description": "Version of the resource, for `If-Match`", "schema": {"type": "string"}}}
+NOT_MODIFIED: dict[int | str, dict[str, Any]] = {304: {"description": "Not modified (`If-None-Match`)"}}
 
 
 def problems(*statuses: int) -> dict[int | str, dict[str, Any]]:
@@ -62,6 +73,13 @@ def problems(*statuses: int) -> dict[int | str, dict[str, Any]]:
         429: "Rate limited",
     }
     return {status: {"description": descriptions[status]} for status in statuses}
+
+
+def read_response(response: Response, versioned: Versioned[T], if_none_match: str | None) -> T | Response:
+    """The resource with its ETag, or 304 Not Modified when the client already holds this version."""
+    if if_none_match is not None and etag_matches_weakly(if_none_match, versioned.etag):
+        return Response(status_code=304, headers={"ETag": versioned.etag})
+    return with_etag(response, versioned)
 
 
 def with_etag(response: Response, versioned: Versioned[T]) -> T:

@@ -15,8 +15,9 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstra
 from pydantic.alias_generators import to_camel
 
 #: Firestore document ids the API accepts in paths and payloads: URL-safe, bounded.
-#: (Stricter than Firestore itself: no "/", no "__x__" reserved names, no dots.)
-ID_PATTERN = r"^[A-Za-z0-9_-]{1,128}$"
+#: Stricter than Firestore itself: no "/" or dots, and no leading "_" (which rules out
+#: Firestore's reserved `__x__` ids; auto ids and Auth uids are alphanumeric).
+ID_PATTERN = r"^[A-Za-z0-9-][A-Za-z0-9_-]{0,127}$"
 DocId = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
 
 #: Page sizes: default and ceiling for `?limit=`.

@@ -32,12 +32,22 @@ def _iso_string(value: object) -> object:
     return value
 
 
+def _to_utc(moment: datetime) -> datetime:
+    try:
+        utc = moment.astimezone(UTC)
+    except OverflowError:
+        raise ValueError("date-time out of range") from None
+    if not 1970 <= utc.year <= 9998:
+        raise ValueError("date-time out of range")
+    return utc
+
+
 #: JSON has no datetime type: an ISO 8601 string with an explicit offset, stored in UTC.
 DueAt = Annotated[
     AwareDatetime,
     Field(strict=False),
     BeforeValidator(_iso_string),
-    AfterValidator(lambda moment: moment.astimezone(UTC)),
+    AfterValidator(_to_utc),
 ]
 
 

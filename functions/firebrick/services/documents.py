@@ -66,6 +66,12 @@ def etag_matches(if_match: str, etag: str) -> bool:
     return any(c == "*" or c == etag for c in candidates if c)
 
 
+def etag_matches_weakly(if_none_match: str, etag: str) -> bool:
+    """RFC 9110 `If-None-Match`: weak comparison (a `W/` prefix is ignored), `*` matches."""
+    candidates = [c.strip().removeprefix("W/") for c in if_none_match.split(",")]
+    return any(c == "*" or c == etag for c in candidates if c)
+
+
 # --- Versioned writes --------------------------------------------------------
 
 

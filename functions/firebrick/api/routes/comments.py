@@ -11,14 +11,17 @@ from firebrick.api.deps import CurrentPrincipal
 from firebrick.api.idempotent import IdempotencyKey, create_response
 from firebrick.api.params import (
     ETAG_HEADER,
+    NOT_MODIFIED,
     CommentId,
     Db,
     IfMatch,
+    IfNoneMatch,
     ListQuery,
     OrgId,
     ProjectId,
     TaskId,
     problems,
+    read_response,
     with_etag,
 )
 from firebrick.models.comments import Comment, CommentCreate, CommentUpdate
@@ -70,7 +73,12 @@ def create_comment(
     )
 
 
-@router.get("/{commentId}", summary="Get a comment", responses={200: {"headers": ETAG_HEADER}, **problems(404, 422)})
+@router.get(
+    "/{commentId}",
+    summary="Get a comment",
+    response_model=Comment,
+    responses={200: {"headers": ETAG_HEADER}, **NOT_MODIFIED, **problems(404, 422)},
+)
 def get_comment(
     response: Response,
     db: Db,
@@ -79,8 +87,10 @@ def get_comment(
     project_id: ProjectId,
     task_id: TaskId,
     comment_id: CommentId,
-) -> Comment:
-    return with_etag(response, comments.get_comment(db, principal, org_id, project_id, task_id, comment_id))
+    if_none_match: IfNoneMatch = None,
+) -> Comment | Response:
+    comment = comments.get_comment(db, principal, org_id, project_id, task_id, comment_id)
+    return read_response(response, comment, if_none_match)
 
 
 @router.patch(

@@ -9,7 +9,19 @@ from fastapi.responses import JSONResponse
 
 from firebrick.api.deps import CurrentPrincipal
 from firebrick.api.idempotent import IdempotencyKey, create_response
-from firebrick.api.params import ETAG_HEADER, Db, IfMatch, ListQuery, OrgId, ProjectId, problems, with_etag
+from firebrick.api.params import (
+    ETAG_HEADER,
+    NOT_MODIFIED,
+    Db,
+    IfMatch,
+    IfNoneMatch,
+    ListQuery,
+    OrgId,
+    ProjectId,
+    problems,
+    read_response,
+    with_etag,
+)
 from firebrick.models.common import Page
 from firebrick.models.projects import Project, ProjectCreate, ProjectUpdate
 from firebrick.services import projects
@@ -56,11 +68,21 @@ def create_project(
     )
 
 
-@router.get("/{projectId}", summary="Get a project", responses={200: {"headers": ETAG_HEADER}, **problems(404, 422)})
+@router.get(
+    "/{projectId}",
+    summary="Get a project",
+    response_model=Project,
+    responses={200: {"headers": ETAG_HEADER}, **NOT_MODIFIED, **problems(404, 422)},
+)
 def get_project(
-    response: Response, db: Db, principal: CurrentPrincipal, org_id: OrgId, project_id: ProjectId
-) -> Project:
-    return with_etag(response, projects.get_project(db, principal, org_id, project_id))
+    response: Response,
+    db: Db,
+    principal: CurrentPrincipal,
+    org_id: OrgId,
+    project_id: ProjectId,
+    if_none_match: IfNoneMatch = None,
+) -> Project | Response:
+    return read_response(response, projects.get_project(db, principal, org_id, project_id), if_none_match)
 
 
 @router.patch(

@@ -10,7 +10,20 @@ from pydantic import Field
 
 from firebrick.api.deps import CurrentPrincipal
 from firebrick.api.idempotent import IdempotencyKey, create_response
-from firebrick.api.params import ETAG_HEADER, Db, IfMatch, ListQuery, OrgId, ProjectId, TaskId, problems, with_etag
+from firebrick.api.params import (
+    ETAG_HEADER,
+    NOT_MODIFIED,
+    Db,
+    IfMatch,
+    IfNoneMatch,
+    ListQuery,
+    OrgId,
+    ProjectId,
+    TaskId,
+    problems,
+    read_response,
+    with_etag,
+)
 from firebrick.models.common import ID_PATTERN, Page
 from firebrick.models.tasks import Task, TaskCreate, TaskStatus, TaskUpdate
 from firebrick.services import tasks
@@ -70,11 +83,22 @@ def create_task(
     )
 
 
-@router.get("/{taskId}", summary="Get a task", responses={200: {"headers": ETAG_HEADER}, **problems(404, 422)})
+@router.get(
+    "/{taskId}",
+    summary="Get a task",
+    response_model=Task,
+    responses={200: {"headers": ETAG_HEADER}, **NOT_MODIFIED, **problems(404, 422)},
+)
 def get_task(
-    response: Response, db: Db, principal: CurrentPrincipal, org_id: OrgId, project_id: ProjectId, task_id: TaskId
-) -> Task:
-    return with_etag(response, tasks.get_task(db, principal, org_id, project_id, task_id))
+    response: Response,
+    db: Db,
+    principal: CurrentPrincipal,
+    org_id: OrgId,
+    project_id: ProjectId,
+    task_id: TaskId,
+    if_none_match: IfNoneMatch = None,
+) -> Task | Response:
+    return read_response(response, tasks.get_task(db, principal, org_id, project_id, task_id), if_none_match)
 
 
 @router.patch(
