@@ -86,7 +86,7 @@ def _seed(db: Any, org_id: str) -> tuple[Any, str]:
     return project, uid
 
 
-def measure_lag(db: Any, samples: int) -> None:
+def measure_lag(db: Any, samples: int) -> dict[str, list[float]]:
     project, uid = _seed(db, f"lag{uuid.uuid4().hex[:8]}")
     lags: dict[str, list[float]] = {
         "task create -> stats.taskCount": [],
@@ -117,6 +117,7 @@ def measure_lag(db: Any, samples: int) -> None:
     for name, values in lags.items():
         ms = [v * 1000 for v in values]
         print(f"{name:40} {statistics.median(ms):8.0f} {_pct(ms, 0.95):8.0f} {max(ms):8.0f}")
+    return lags
 
 
 @contextmanager
