@@ -127,3 +127,17 @@ def test_user_orgs_map_follows_memberships_and_org_name(admin_db: Client, make_o
     converges(orgs, {org.org_id: {"role": "member", "name": "Acme Corp"}})
     admin_db.document(f"orgs/{org.org_id}/members/{org['viewer'].uid}").delete()
     converges(orgs, {})
+
+
+def test_profile_created_after_membership_gets_its_orgs_map(
+    admin_db: Client, make_org: Callable[..., SeededOrg]
+) -> None:
+    org = make_org(name="Acme", roles=("owner",))
+    late = "late-user"
+    admin_db.document(f"orgs/{org.org_id}/members/{late}").set({"role": "viewer", "uid": late, "displayName": "L"})
+    converges(lambda: stats(admin_db, f"orgs/{org.org_id}").get("memberCount"), 2)
+    admin_db.document(f"users/{late}").set({"displayName": "Late"})
+    converges(
+        lambda: value(admin_db.document(f"users/{late}"), "orgs"), {org.org_id: {"role": "viewer", "name": "Acme"}}
+    )
+    converges(lambda: value(admin_db.document(f"orgs/{org.org_id}/members/{late}"), "displayName"), "Late")
