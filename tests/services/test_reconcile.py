@@ -92,3 +92,10 @@ def test_reconcile_script_prints_its_report(admin_db: Client, make_org: Callable
     out = subprocess.run(script, capture_output=True, text=True, check=True, timeout=120)
     assert '"corrected": 1' in out.stdout
     assert '"was": 99' in out.stdout
+
+
+def test_reconcile_reports_documents_left_under_a_missing_org(admin_db: Client) -> None:
+    admin_db.document("orgs/ghost/projects/p").set({"name": "left behind"})
+    report = reconcile_all(admin_db)
+    assert report.orphans == ["orgs/ghost"]
+    assert admin_db.document("orgs/ghost/projects/p").get().exists  # reported, not deleted

@@ -121,3 +121,24 @@ def value(ref: DocumentReference, field_path: str) -> Any:
     for part in field_path.split("."):
         node = node.get(part) if isinstance(node, dict) else None
     return node
+
+
+def reset_settled(emulators: Any, timeout: float = 60.0) -> None:
+    """Wipe the emulators, retrying while triggers of the previous test still hold locks.
+
+    The Firestore emulator answers 409 to a wipe that races an open transaction; the
+    derived-state triggers a test sets off may still be running when the next begins.
+    """
+    import httpx
+
+    from tests.support.emulators import reset
+
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            reset(emulators)
+            return
+        except httpx.HTTPStatusError as exc:
+            if exc.response.status_code != 409 or time.monotonic() > deadline:
+                raise
+        time.sleep(0.5)

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
+import httpx
+
+from tests.support.emulators import Emulators
 from tests.support.orgs import SeededOrg
 from tests.triggers.support import converges, seed_project, seed_task, stats, task_stats, value
 
@@ -127,3 +131,42 @@ def test_user_orgs_map_follows_memberships_and_org_name(admin_db: Client, make_o
     converges(orgs, {org.org_id: {"role": "member", "name": "Acme Corp"}})
     admin_db.document(f"orgs/{org.org_id}/members/{org['viewer'].uid}").delete()
     converges(orgs, {})
+
+
+def test_profile_created_after_membership_gets_its_orgs_map(
+    admin_db: Client, make_org: Callable[..., SeededOrg]
+) -> None:
+    org = make_org(name="Acme", roles=("owner",))
+    late = "late-user"
+    admin_db.document(f"orgs/{org.org_id}/members/{late}").set({"role": "viewer", "uid": late, "displayName": "L"})
+    converges(lambda: stats(admin_db, f"orgs/{org.org_id}").get("memberCount"), 2)
+    admin_db.document(f"users/{late}").set({"displayName": "Late"})
+    converges(
+        lambda: value(admin_db.document(f"users/{late}"), "orgs"), {org.org_id: {"role": "viewer", "name": "Acme"}}
+    )
+    converges(lambda: value(admin_db.document(f"orgs/{org.org_id}/members/{late}"), "displayName"), "Late")
+
+
+@contextmanager
+def _triggers_paused(hub: str) -> Iterator[None]:
+    """Writes made inside are never delivered to triggers: lost events, on demand."""
+    httpx.put(f"http://{hub}/functions/disableBackgroundTriggers", timeout=30).raise_for_status()
+    try:
+        yield
+    finally:
+        httpx.put(f"http://{hub}/functions/enableBackgroundTriggers", timeout=30).raise_for_status()
+
+
+def test_a_lost_create_is_repaired_by_the_next_change_to_that_task(
+    admin_db: Client, make_org: Callable[..., SeededOrg], emulators: Emulators
+) -> None:
+    org = make_org(roles=("owner",))
+    project = seed_project(admin_db, org.org_id)
+    seed_task(admin_db, project, "seen")
+    converges(lambda: task_stats(admin_db, project), (1, {"todo": 1, "doing": 0, "done": 0}))
+    with _triggers_paused(emulators.hub):
+        lost = seed_task(admin_db, project, "lost")
+    assert task_stats(admin_db, project) == (1, {"todo": 1, "doing": 0, "done": 0})
+
+    lost.update({"status": "doing"})  # its event counts the task as it is now, once
+    converges(lambda: task_stats(admin_db, project), (2, {"todo": 1, "doing": 1, "done": 0}))

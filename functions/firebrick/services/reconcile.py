@@ -33,6 +33,9 @@ class ReconcileReport:
     scope: str
     checked: dict[str, int] = field(default_factory=dict)
     corrections: list[Correction] = field(default_factory=list)
+    #: Org paths with documents below them but no org doc: reported, never deleted here
+    #: (a seed may write members before the org); delete them with a cascade if stale.
+    orphans: list[str] = field(default_factory=list)
 
     def saw(self, kind: str, n: int = 1) -> None:
         self.checked[kind] = self.checked.get(kind, 0) + n
@@ -43,6 +46,7 @@ class ReconcileReport:
             "checked": dict(sorted(self.checked.items())),
             "corrected": len(self.corrections),
             "corrections": [c.as_dict() for c in self.corrections],
+            "orphans": self.orphans,
         }
 
 
@@ -116,8 +120,12 @@ def reconcile_org(db: Client, org_id: str, report: ReconcileReport | None = None
 def reconcile_all(db: Client) -> ReconcileReport:
     """Every org, then every user's `orgs` map (drops entries of orgs they left or that are gone)."""
     report = ReconcileReport(scope="all")
-    for org in db.collection("orgs").select([]).stream():
-        reconcile_org(db, org.id, report)
+    # list_documents also yields ids that only have subcollections (orphans of a deleted org doc).
+    for org in db.collection("orgs").list_documents():
+        if org.get().exists:
+            reconcile_org(db, org.id, report)
+        else:
+            report.orphans.append(org.path)
     for user in db.collection("users").select(["orgs"]).stream():
         report.saw("users")
         for org_id in (user.to_dict() or {}).get("orgs") or {}:

@@ -48,10 +48,14 @@ def doc_change(event: Any) -> DocChange:
 
 
 def db_or_default(db: Client | None) -> Client:
+    """The given client (tests, reconcile), or the process's own, with JSON logging set up."""
     if db is not None:
         return db
     from firebrick.clients import firestore_client
+    from firebrick.config import get_settings
+    from firebrick.logs import configure_logging
 
+    configure_logging(get_settings().log_level)
     return firestore_client()
 
 

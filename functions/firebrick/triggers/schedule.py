@@ -11,10 +11,10 @@ log = get_logger("firebrick.triggers.schedule")
 
 def run_reconcile(event: Any = None) -> dict[str, Any]:
     """Reconcile everything and log what was corrected (each correction means a lost or bad effect)."""
-    from firebrick.clients import firestore_client
     from firebrick.services.reconcile import reconcile_all
+    from firebrick.triggers.events import db_or_default
 
-    report = reconcile_all(firestore_client()).as_dict()
+    report = reconcile_all(db_or_default(None)).as_dict()
     level = log.warning if report["corrected"] else log.info
     level(
         "reconcile finished",

@@ -23,8 +23,13 @@ def on_user_written(event: Any, db: Client | None = None) -> None:
     if after is None:
         delete_personal_data(db, uid, before or {})
         return
+    org_ids = membership_org_ids(db, uid, after)
+    if before is None:
+        # A profile created after its memberships: their events found no user doc to update.
+        for org_id in org_ids:
+            derived.refresh_user_org(db, uid, org_id)
     if (before or {}).get("displayName") != after.get("displayName"):
-        refresh_user_name(db, uid, membership_org_ids(db, uid, after))
+        refresh_user_name(db, uid, org_ids)
 
 
 def membership_org_ids(db: Client, uid: str, profile: Mapping[str, Any]) -> list[str]:
