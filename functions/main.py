@@ -177,3 +177,23 @@ if os.environ.get("FIREBRICK_BENCH") == "1":
     def bench_floor(req: https_fn.Request) -> https_fn.Response:
         """A bare function returning a constant, the benchmark's latency floor."""
         return https_fn.Response('{"status":"ok"}', mimetype="application/json")
+
+
+if _declares("orgs_create", "invites_accept"):
+    # Callable twins of POST /v1/orgs and POST /v1/invites/accept (firebrick.callables_orgs).
+    from firebrick.clients import firebase_app
+
+    # The callable SDK verifies the caller's ID token with the default app before our code runs.
+    firebase_app()
+
+    @https_fn.on_call(memory=options.MemoryOption.MB_512, timeout_sec=60)
+    def orgs_create(req: https_fn.CallableRequest[Any]) -> Any:
+        from firebrick.callables_orgs import orgs_create as handle
+
+        return handle(req)
+
+    @https_fn.on_call(memory=options.MemoryOption.MB_512, timeout_sec=60)
+    def invites_accept(req: https_fn.CallableRequest[Any]) -> Any:
+        from firebrick.callables_orgs import invites_accept as handle
+
+        return handle(req)

@@ -91,6 +91,12 @@ def seed_rules_world(db: Client) -> None:
     db.document(f"orgs/{ORG}/audit/a1").set({"action": "member.role_changed"})
     db.document("audit/a1").set({"action": "auth.sign_in"})
     db.document("config/rules").set({"note": "server only"})
+    # Server-only state of the other features (paths as on their branches): no client access.
+    db.document(f"orgs/{ORG}/tokens/tk1").set({"name": "ci", "role": "member", "keyHash": "x"})
+    db.document(f"userSecrets/{uid_of('member')}").set({"totpSecret": "server-only"})
+    db.document("rateLimits/login-x").set({"count": 1})
+    db.document("idempotency/key-x").set({"response": {}})
+    db.document("_events/claims_sync-x").set({"done": True})
     for caller in (*ROLE_NUMBERS, "outsider", "platform_admin", "overflow_member", "stranger"):
         db.document(f"users/{uid_of(caller)}").set(
             {"displayName": caller, "photoURL": None, "email": f"{caller}@example.com", "orgs": {}}

@@ -52,6 +52,11 @@ TARGETS = [
     Target("platform_audit", "audit", "audit/a1", NOBODY),
     Target("config", "config", "config/rules", NOBODY),
     Target("someone_elses_profile", "users", "users/uid-stranger", NOBODY),
+    Target("service_tokens", f"orgs/{ORG}/tokens", f"orgs/{ORG}/tokens/tk1", NOBODY),
+    Target("own_mfa_secret", "userSecrets", "userSecrets/uid-member", NOBODY),
+    Target("rate_limits", "rateLimits", "rateLimits/login-x", NOBODY),
+    Target("idempotency_ledger", "idempotency", "idempotency/key-x", NOBODY),
+    Target("trigger_ledger", "_events", "_events/claims_sync-x", NOBODY),
 ]
 
 

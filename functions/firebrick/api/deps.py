@@ -7,17 +7,19 @@ touch tokens or Firestore themselves.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import Depends, Path, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from google.cloud.firestore import Client
 
 from firebrick.audit import RequestMeta
 from firebrick.auth.principal import Principal
 from firebrick.errors import Unauthenticated
 from firebrick.policy import Access
+
+if TYPE_CHECKING:
+    from google.cloud.firestore import Client
 
 bearer_scheme = HTTPBearer(auto_error=False, description="Firebase ID token or service token")
 
@@ -55,14 +57,17 @@ CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
 ORG_ID_PATTERN = r"^[A-Za-z0-9_-]{1,128}$"
 
 
-def firestore_db() -> Client:
+def firestore_db() -> Any:
     """The Firestore client; a dependency so routers hand it to services untouched."""
     from firebrick.clients import firestore_client
 
     return firestore_client()
 
 
-Db = Annotated[Client, Depends(firestore_db)]
+if TYPE_CHECKING:
+    Db = Annotated[Client, Depends(firestore_db)]
+else:  # FastAPI evaluates this at import: keep google.cloud.firestore out of the app's cold start
+    Db = Annotated[object, Depends(firestore_db)]
 
 
 def request_meta(request: Request) -> RequestMeta:

@@ -15,9 +15,6 @@ import hmac
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
-import jwt
-from google.cloud import firestore
-
 from firebrick.audit import RequestMeta, record_audit
 from firebrick.auth.principal import Principal, PrincipalKind
 from firebrick.clock import now
@@ -73,6 +70,8 @@ def create_invite(
     invite_id = new_id()
     issued = now()
     expires = issued + (ttl if ttl is not None else timedelta(hours=get_settings().invite_ttl_hours))
+    import jwt
+
     token = jwt.encode(
         {
             "iss": ISSUER,
@@ -114,6 +113,8 @@ def create_invite(
 
 
 def _decode(token: str) -> dict[str, Any]:
+    import jwt
+
     try:
         claims: dict[str, Any] = jwt.decode(
             token,
@@ -140,6 +141,8 @@ def accept_invite(db: Client, principal: Principal, token: str, meta: RequestMet
     org_id, invite_id = claims["org"], claims["sub"]
     invite_ref = db.document(f"orgs/{org_id}/invites/{invite_id}")
     member_ref = db.document(member_path(org_id, principal.uid))
+
+    from google.cloud import firestore
 
     @firestore.transactional
     def run(transaction: Transaction) -> dict[str, Any]:

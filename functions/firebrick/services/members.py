@@ -10,9 +10,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from google.cloud import firestore
-from google.cloud.firestore_v1.base_query import FieldFilter
-
 from firebrick.audit import RequestMeta, record_audit
 from firebrick.auth.principal import Principal
 from firebrick.clock import now
@@ -55,6 +52,8 @@ def _require_org(db: Client, org_id: str, transaction: Transaction | None = None
 
 
 def _other_owner_exists(db: Client, transaction: Transaction, org_id: str, uid: str) -> bool:
+    from google.cloud.firestore_v1.base_query import FieldFilter
+
     query = db.collection(f"orgs/{org_id}/members").where(filter=FieldFilter("role", "==", "owner")).limit(2)
     return any(snap.id != uid for snap in transaction.get(query))
 
@@ -70,6 +69,8 @@ def change_role(
     db: Client, principal: Principal, org_id: str, uid: str, new_role: Role, meta: RequestMeta | None = None
 ) -> dict[str, Any]:
     """Set member `uid`'s role; never above the caller's own, never removing the last owner."""
+
+    from google.cloud import firestore
 
     @firestore.transactional
     def run(transaction: Transaction) -> dict[str, Any]:
@@ -108,6 +109,8 @@ def remove_member(
     db: Client, principal: Principal, org_id: str, uid: str, meta: RequestMeta | None = None
 ) -> None:
     """Remove member `uid` (admin+, below own role) or leave (`uid` is the caller)."""
+
+    from google.cloud import firestore
 
     @firestore.transactional
     def run(transaction: Transaction) -> None:

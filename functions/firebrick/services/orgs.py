@@ -11,9 +11,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from google.cloud import firestore
-from google.cloud.firestore_v1.base_query import FieldFilter
-
 from firebrick.audit import RequestMeta, record_audit
 from firebrick.auth.principal import Principal, PrincipalKind
 from firebrick.clock import now
@@ -60,6 +57,8 @@ def create_org(db: Client, principal: Principal, name: str, meta: RequestMeta | 
     created_at = now()
     org = {"name": name, "createdAt": created_at, "createdBy": principal.uid}
 
+    from google.cloud import firestore
+
     @firestore.transactional
     def run(transaction: Transaction) -> None:
         display_name = _display_name(db, principal, transaction)
@@ -90,6 +89,8 @@ def list_orgs(db: Client, principal: Principal) -> list[dict[str, Any]]:
             return []
         roles = {principal.service_org_id: principal.service_role}
     else:
+        from google.cloud.firestore_v1.base_query import FieldFilter
+
         query = db.collection_group("members").where(filter=FieldFilter("uid", "==", principal.uid))
         roles = {}
         for snap in query.stream():
@@ -125,6 +126,8 @@ def rename_org(
     """Rename (owner only); honours `If-Match`."""
     ref = db.document(f"orgs/{org_id}")
 
+    from google.cloud import firestore
+
     @firestore.transactional
     def run(transaction: Transaction) -> dict[str, Any]:
         access = org_access(db, principal, org_id, transaction=transaction)
@@ -157,6 +160,8 @@ def rename_org(
 def delete_org(db: Client, principal: Principal, org_id: str, meta: RequestMeta | None = None) -> None:
     """Delete the org (owner only), then its memberships so claims drop it."""
     ref = db.document(f"orgs/{org_id}")
+
+    from google.cloud import firestore
 
     @firestore.transactional
     def run(transaction: Transaction) -> None:
