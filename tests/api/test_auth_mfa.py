@@ -147,3 +147,14 @@ def test_last_owner_cannot_delete_account(api: httpx.Client, make_org: Callable[
     assert response.status_code == 409
     member = org["member"]  # type: ignore[index]
     assert api.delete("/v1/me", headers=member.headers).status_code == 204
+
+
+def test_repeated_wrong_codes_are_rate_limited(api: httpx.Client, make_user: MakeUser) -> None:
+    user = make_user()
+    secret = _enroll(api, user)
+    wrong = wrong_totp_code(secret)
+    for _ in range(5):
+        assert _step_up(api, user, wrong).status_code == 403
+    blocked = _step_up(api, user, totp_code(secret))
+    assert blocked.status_code == 429
+    assert int(blocked.headers["retry-after"]) >= 1
