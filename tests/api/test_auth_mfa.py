@@ -158,3 +158,24 @@ def test_repeated_wrong_codes_are_rate_limited(api: httpx.Client, make_user: Mak
     blocked = _step_up(api, user, totp_code(secret))
     assert blocked.status_code == 429
     assert int(blocked.headers["retry-after"]) >= 1
+
+
+def test_two_owners_leaving_at_once_keep_one_owner(
+    api: httpx.Client, make_org: Callable[..., object], admin_db: Client
+) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    org = make_org(roles=("owner", "member"))
+    first, second = org["owner"], org["member"]  # type: ignore[index]
+    admin_db.document(f"orgs/{org.org_id}/members/{second.uid}").update({"role": "owner"})  # type: ignore[attr-defined]
+
+    def leave(user: AuthUser) -> int:
+        with httpx.Client(base_url=str(api.base_url), timeout=60) as client:
+            return client.delete("/v1/me", headers=user.headers).status_code
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        statuses = sorted(pool.map(leave, [first, second]))
+    assert statuses == [204, 409]
+    owners = [d for d in admin_db.collection(f"orgs/{org.org_id}/members").stream()  # type: ignore[attr-defined]
+              if (d.to_dict() or {}).get("role") == "owner"]
+    assert len(owners) == 1
