@@ -19,13 +19,17 @@ MakeUser = Callable[..., AuthUser]
 
 
 def _enroll(api: httpx.Client, user: AuthUser) -> str:
-    """Enroll and confirm TOTP for `user` (confirming with the previous step's code); returns the secret."""
+    """Enroll and confirm TOTP for `user` with the current code; returns the secret.
+
+    Step-ups then use the next step's code: later than the confirmed one (no replay) and still
+    inside the server's ±1 window if a 30 s boundary passes mid-test.
+    """
     enrolled = api.post("/v1/auth/mfa/totp/enroll", headers=user.headers)
     assert enrolled.status_code == 200, enrolled.text
     body = enrolled.json()
     assert body["otpauthUri"].startswith("otpauth://totp/")
     secret = str(body["secret"])
-    confirmed = api.post("/v1/auth/mfa/totp/confirm", headers=user.headers, json={"code": totp_code(secret, -1)})
+    confirmed = api.post("/v1/auth/mfa/totp/confirm", headers=user.headers, json={"code": totp_code(secret)})
     assert confirmed.status_code == 204, confirmed.text
     return secret
 
@@ -74,7 +78,7 @@ def test_sensitive_action_with_step_up_is_allowed(api: httpx.Client, make_user: 
     user = make_user()
     secret = _enroll(api, user)
     assert _step_up(api, user, wrong_totp_code(secret)).status_code == 403
-    granted = _step_up(api, user, totp_code(secret))
+    granted = _step_up(api, user, totp_code(secret, 1))
     assert granted.status_code == 200, granted.text
     token = granted.json()["stepUpToken"]
     assert 0 < granted.json()["expiresIn"] <= 900
@@ -88,7 +92,7 @@ def test_sensitive_action_with_step_up_is_allowed(api: httpx.Client, make_user: 
 def test_totp_code_cannot_be_replayed(api: httpx.Client, make_user: MakeUser) -> None:
     user = make_user()
     secret = _enroll(api, user)
-    code = totp_code(secret)
+    code = totp_code(secret, 1)
     assert _step_up(api, user, code).status_code == 200
     assert _step_up(api, user, code).status_code == 403
 
@@ -114,7 +118,7 @@ def test_other_users_step_up_token_is_refused(api: httpx.Client, make_user: Make
     alice, bob = make_user(), make_user()
     _enroll(api, alice)
     bob_secret = _enroll(api, bob)
-    bob_token = _step_up(api, bob, totp_code(bob_secret)).json()["stepUpToken"]
+    bob_token = _step_up(api, bob, totp_code(bob_secret, 1)).json()["stepUpToken"]
     response = api.delete("/v1/me", headers={**alice.headers, "X-Step-Up-Token": bob_token})
     assert response.status_code == 403
     assert response.json()["code"] == "step_up_required"
@@ -123,7 +127,7 @@ def test_other_users_step_up_token_is_refused(api: httpx.Client, make_user: Make
 def test_step_up_token_is_not_a_bearer_token(api: httpx.Client, make_user: MakeUser) -> None:
     user = make_user()
     secret = _enroll(api, user)
-    token = _step_up(api, user, totp_code(secret)).json()["stepUpToken"]
+    token = _step_up(api, user, totp_code(secret, 1)).json()["stepUpToken"]
     assert api.get("/v1/me", headers={"Authorization": f"Bearer {token}"}).status_code == 401
 
 
@@ -147,3 +151,35 @@ def test_last_owner_cannot_delete_account(api: httpx.Client, make_org: Callable[
     assert response.status_code == 409
     member = org["member"]  # type: ignore[index]
     assert api.delete("/v1/me", headers=member.headers).status_code == 204
+
+
+def test_repeated_wrong_codes_are_rate_limited(api: httpx.Client, make_user: MakeUser) -> None:
+    user = make_user()
+    secret = _enroll(api, user)
+    wrong = wrong_totp_code(secret)
+    for _ in range(5):
+        assert _step_up(api, user, wrong).status_code == 403
+    blocked = _step_up(api, user, totp_code(secret, 1))
+    assert blocked.status_code == 429
+    assert int(blocked.headers["retry-after"]) >= 1
+
+
+def test_two_owners_leaving_at_once_keep_one_owner(
+    api: httpx.Client, make_org: Callable[..., object], admin_db: Client
+) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    org = make_org(roles=("owner", "member"))
+    first, second = org["owner"], org["member"]  # type: ignore[index]
+    admin_db.document(f"orgs/{org.org_id}/members/{second.uid}").update({"role": "owner"})  # type: ignore[attr-defined]
+
+    def leave(user: AuthUser) -> int:
+        with httpx.Client(base_url=str(api.base_url), timeout=60) as client:
+            return client.delete("/v1/me", headers=user.headers).status_code
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        statuses = sorted(pool.map(leave, [first, second]))
+    assert statuses == [204, 409]
+    owners = [d for d in admin_db.collection(f"orgs/{org.org_id}/members").stream()  # type: ignore[attr-defined]
+              if (d.to_dict() or {}).get("role") == "owner"]
+    assert len(owners) == 1

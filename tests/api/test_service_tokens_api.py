@@ -68,12 +68,12 @@ def test_owner_with_mfa_needs_step_up_to_create_token(api: httpx.Client, make_or
     org = make_org(roles=("owner",))
     owner = org["owner"]
     secret = api.post("/v1/auth/mfa/totp/enroll", headers=owner.headers).json()["secret"]
-    confirm = api.post("/v1/auth/mfa/totp/confirm", headers=owner.headers, json={"code": totp_code(secret, -1)})
+    confirm = api.post("/v1/auth/mfa/totp/confirm", headers=owner.headers, json={"code": totp_code(secret)})
     assert confirm.status_code == 204
     refused = _create(api, org, owner)
     assert refused.status_code == 403
     assert refused.json()["code"] == "step_up_required"
-    step_up = api.post("/v1/auth/mfa/step-up", headers=owner.headers, json={"code": totp_code(secret)})
+    step_up = api.post("/v1/auth/mfa/step-up", headers=owner.headers, json={"code": totp_code(secret, 1)})
     token = step_up.json()["stepUpToken"]
     assert _create(api, org, owner, **{"X-Step-Up-Token": token}).status_code == 201
 

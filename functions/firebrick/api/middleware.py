@@ -6,6 +6,7 @@ function calls, which matters on the warm path of a Cloud Function.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import re
@@ -88,10 +89,10 @@ class RequestContextMiddleware:
                     "latency": f"{time.perf_counter() - started:.6f}s",
                 },
             )
-            try:
+            # a2wsgi may close the coroutine from another context once the response is sent
+            # (seen with 204s): the variable then belongs to that context, nothing to reset here.
+            with contextlib.suppress(ValueError):
                 request_id_var.reset(token)
-            except ValueError:  # a2wsgi may close the coroutine from another context
-                request_id_var.set(None)
 
 
 class BodyLimitMiddleware:

@@ -8,10 +8,18 @@ socket peer is used.
 
 from __future__ import annotations
 
-from fastapi import Request
+from typing import Annotated
+
+from fastapi import Header, Request
 
 from firebrick.audit import RequestMeta
 from firebrick.auth.settings import get_auth_settings
+
+#: The `X-Step-Up-Token` header, declared so OpenAPI documents it on sensitive routes.
+StepUpHeader = Annotated[
+    str | None,
+    Header(alias="X-Step-Up-Token", description="Step-up token from POST /v1/auth/mfa/step-up (once MFA is on)"),
+]
 
 
 def client_ip(request: Request) -> str | None:

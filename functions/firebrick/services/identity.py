@@ -288,34 +288,44 @@ def _member_org_ids(db: Client, principal: Principal) -> set[str]:
 
 
 def delete_me(db: Client, principal: Principal, step_up_token: str | None, meta: RequestMeta) -> None:
-    """Delete the account and its personal data; 409 while the user is an org's last owner."""
+    """Delete the account and its personal data; 409 while the user is an org's last owner.
+
+    The owner counts and the deletions happen in one transaction, so two owners
+    leaving at once cannot both pass the last-owner check. The Auth user is
+    deleted last: if that fails the account still exists, without its data.
+    """
     from firebase_admin import auth
+    from google.cloud import firestore
     from google.cloud.firestore_v1.base_query import FieldFilter
 
     _user_only(principal)
     require_step_up(principal, step_up_token, db=db)
-    memberships = []
-    for org_id in sorted(_member_org_ids(db, principal)):
-        ref = db.document(f"orgs/{org_id}/members/{principal.uid}")
-        snap = ref.get()
-        if not snap.exists:
-            continue
-        memberships.append(ref)
-        if (snap.to_dict() or {}).get("role") == Role.owner.name:
-            owners = (
-                db.collection(f"orgs/{org_id}/members")
-                .where(filter=FieldFilter("role", "==", Role.owner.name))
-                .limit(2)
-                .get()
-            )
-            if len(owners) < 2:
-                raise Conflict("You are the last owner of an organization; transfer ownership first", orgId=org_id)
-    batch = db.batch()
-    for ref in memberships:
-        batch.delete(ref)
-    batch.delete(db.document(f"users/{principal.uid}"))
-    batch.delete(db.document(mfa.secret_path(principal.uid)))
-    record_audit(db, "auth.account_deleted", actor_uid=principal.uid, target=principal.uid, meta=meta, writer=batch)
-    batch.commit()
+    org_ids = sorted(_member_org_ids(db, principal))
+
+    def body(transaction: Any) -> None:
+        memberships = []
+        for org_id in org_ids:
+            ref = db.document(f"orgs/{org_id}/members/{principal.uid}")
+            snap = ref.get(transaction=transaction)
+            if not snap.exists:
+                continue
+            memberships.append(ref)
+            if (snap.to_dict() or {}).get("role") == Role.owner.name:
+                owners = (
+                    db.collection(f"orgs/{org_id}/members")
+                    .where(filter=FieldFilter("role", "==", Role.owner.name))
+                    .limit(2)
+                    .get(transaction=transaction)
+                )
+                if len(owners) < 2:
+                    raise Conflict("You are the last owner of an organization; transfer ownership first", orgId=org_id)
+        for ref in memberships:
+            transaction.delete(ref)
+        transaction.delete(db.document(f"users/{principal.uid}"))
+        transaction.delete(db.document(mfa.secret_path(principal.uid)))
+        record_audit(db, "auth.account_deleted", actor_uid=principal.uid, target=principal.uid, meta=meta,
+                     writer=transaction)
+
+    firestore.transactional(body)(db.transaction())
     auth.delete_user(principal.uid, app=firebase_app())
     forget_user(principal.uid)

@@ -13,10 +13,9 @@ from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from firebrick.api.deps import CurrentPrincipal
-from firebrick.api.request_meta import request_meta
+from firebrick.api.request_meta import StepUpHeader, request_meta
 from firebrick.auth.identity_toolkit import TokenSet
 from firebrick.auth.sessions import CSRF_COOKIE, CSRF_HEADER, SESSION_COOKIE, session_max_age
-from firebrick.auth.step_up import STEP_UP_HEADER
 from firebrick.clients import firestore_client
 from firebrick.services import identity
 
@@ -129,9 +128,9 @@ def delete_session(principal: CurrentPrincipal, request: Request) -> Response:
 
 
 @router.post("/mfa/totp/enroll", summary="Start TOTP enrollment (step-up needed to replace an active one)")
-def totp_enroll(principal: CurrentPrincipal, request: Request) -> TotpEnrollment:
+def totp_enroll(principal: CurrentPrincipal, request: Request, step_up: StepUpHeader = None) -> TotpEnrollment:
     enrollment = identity.totp_enroll(
-        firestore_client(), principal, request.headers.get(STEP_UP_HEADER), request_meta(request)
+        firestore_client(), principal, step_up, request_meta(request)
     )
     return TotpEnrollment(secret=enrollment.secret, otpauthUri=enrollment.otpauth_uri)
 

@@ -6,8 +6,7 @@ from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel
 
 from firebrick.api.deps import CurrentPrincipal
-from firebrick.api.request_meta import request_meta
-from firebrick.auth.step_up import STEP_UP_HEADER
+from firebrick.api.request_meta import StepUpHeader, request_meta
 from firebrick.clients import firestore_client
 from firebrick.services import identity
 
@@ -45,6 +44,6 @@ def get_me(principal: CurrentPrincipal) -> MeResponse:
 
 
 @router.delete("/me", status_code=204, summary="Delete the account (step-up once MFA is on; 409 if last owner)")
-def delete_me(principal: CurrentPrincipal, request: Request) -> Response:
-    identity.delete_me(firestore_client(), principal, request.headers.get(STEP_UP_HEADER), request_meta(request))
+def delete_me(principal: CurrentPrincipal, request: Request, step_up: StepUpHeader = None) -> Response:
+    identity.delete_me(firestore_client(), principal, step_up, request_meta(request))
     return Response(status_code=204)

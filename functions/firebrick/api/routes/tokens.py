@@ -9,8 +9,7 @@ from fastapi import APIRouter, Path, Request, Response
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from firebrick.api.deps import CurrentPrincipal
-from firebrick.api.request_meta import request_meta
-from firebrick.auth.step_up import STEP_UP_HEADER
+from firebrick.api.request_meta import StepUpHeader, request_meta
 from firebrick.clients import firestore_client
 from firebrick.policy import Role
 from firebrick.services import service_tokens
@@ -61,7 +60,9 @@ def _info(record: TokenRecord) -> dict[str, object]:
 
 
 @router.post("", status_code=201, summary="Create a service token (shown once); admin+, step-up once MFA")
-def create_token(org_id: OrgId, body: CreateTokenBody, principal: CurrentPrincipal, request: Request) -> CreatedToken:
+def create_token(
+    org_id: OrgId, body: CreateTokenBody, principal: CurrentPrincipal, request: Request, step_up: StepUpHeader = None
+) -> CreatedToken:
     record, token = service_tokens.create_service_token(
         firestore_client(),
         principal,
@@ -69,7 +70,7 @@ def create_token(org_id: OrgId, body: CreateTokenBody, principal: CurrentPrincip
         name=body.name,
         role=Role[body.role],
         expires_in_days=body.expiresInDays,
-        step_up_token=request.headers.get(STEP_UP_HEADER),
+        step_up_token=step_up,
         meta=request_meta(request),
     )
     return CreatedToken(token=token, **_info(record))

@@ -1,0 +1,36 @@
+"""Server-only identity collections stay closed to every client, whatever else the rules allow."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+import pytest
+
+from tests.support.firestore_rest import FirestoreAs
+from tests.support.orgs import SeededOrg
+
+if TYPE_CHECKING:
+    from google.cloud.firestore import Client
+
+
+@pytest.mark.parametrize("role", ["owner", "admin", "viewer"])
+def test_clients_cannot_read_or_write_identity_secrets_and_tokens(
+    make_org: Callable[..., SeededOrg],
+    admin_db: Client,
+    firestore_as: Callable[[object], FirestoreAs],
+    role: str,
+) -> None:
+    org = make_org(roles=("owner", "admin", "viewer"))
+    user = org[role]
+    admin_db.document(f"userSecrets/{user.uid}").set({"totpEnabled": True, "totpSecret": "sealed"})
+    admin_db.document(f"orgs/{org.org_id}/tokens/t1").set({"orgId": org.org_id, "name": "bot", "revokedAt": None})
+    admin_db.document("rateLimits/login-email-x").set({"count": 1})
+    admin_db.document("audit/a1").set({"action": "auth.login", "actorUid": user.uid})
+    client = firestore_as(user)
+    for path in (f"userSecrets/{user.uid}", f"orgs/{org.org_id}/tokens/t1", "rateLimits/login-email-x", "audit/a1"):
+        assert client.get(path).status_code == 403, path
+    assert client.list(f"orgs/{org.org_id}/tokens").status_code == 403
+    assert client.create("userSecrets", f"{user.uid}x", {"totpEnabled": False}).status_code == 403
+    assert client.create(f"orgs/{org.org_id}/tokens", "t2", {"orgId": org.org_id}).status_code == 403
+    assert client.update(f"userSecrets/{user.uid}", {"totpEnabled": False}).status_code == 403
