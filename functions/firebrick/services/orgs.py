@@ -18,7 +18,7 @@ from firebrick.audit import RequestMeta, record_audit
 from firebrick.auth.principal import Principal, PrincipalKind
 from firebrick.auth.step_up import require_step_up
 from firebrick.clock import now
-from firebrick.errors import NotFound, PermissionDenied
+from firebrick.errors import Conflict, NotFound, PermissionDenied
 from firebrick.etag import check_if_match, etag_of
 from firebrick.ids import new_id
 from firebrick.policy import Access, Action, Role, authorize
@@ -62,6 +62,7 @@ def create_org(
     """
     if principal.kind != PrincipalKind.user:
         raise PermissionDenied("Only users may create organizations")
+    retry = org_id is not None  # a fresh id cannot exist yet: no need to look
     org_id = org_id or new_id()
     org_ref = db.document(f"orgs/{org_id}")
     created_at = now()
@@ -69,11 +70,11 @@ def create_org(
 
     @firestore.transactional
     def run(transaction: Transaction) -> dict[str, Any]:
-        existing = org_ref.get(transaction=transaction)
-        if existing.exists:
+        existing = org_ref.get(transaction=transaction) if retry else None
+        if existing is not None and existing.exists:
             data = existing.to_dict() or {}
             if data.get("createdBy") != principal.uid:
-                raise PermissionDenied("Only users may create organizations")  # never another's org
+                raise Conflict("This organization id is taken")  # never hand out another's org
             return data
         display_name = _display_name(db, principal, transaction)
         transaction.create(org_ref, org)
