@@ -58,12 +58,24 @@ if _declares("claims_sync"):
         on_membership_written(event.params["uid"])
 
 
-if _declares("projects_create", "tasks_create", "tasks_update", "comments_create"):
+if _declares("orgs_create", "invites_accept", "projects_create", "tasks_create", "tasks_update", "comments_create"):
     # Callable twins of the REST commands: same models, same services (firebrick.callables).
     from firebrick.clients import firebase_app
 
     # The callable SDK verifies the caller's ID token with the default app before our code runs.
     firebase_app()
+
+    @https_fn.on_call(memory=options.MemoryOption.MB_512, timeout_sec=60)
+    def orgs_create(req: https_fn.CallableRequest[Any]) -> Any:
+        from firebrick.callables import orgs_create as handle
+
+        return handle(req)
+
+    @https_fn.on_call(memory=options.MemoryOption.MB_512, timeout_sec=60)
+    def invites_accept(req: https_fn.CallableRequest[Any]) -> Any:
+        from firebrick.callables import invites_accept as handle
+
+        return handle(req)
 
     @https_fn.on_call(memory=options.MemoryOption.MB_512, timeout_sec=60)
     def projects_create(req: https_fn.CallableRequest[Any]) -> Any:
@@ -177,23 +189,3 @@ if os.environ.get("FIREBRICK_BENCH") == "1":
     def bench_floor(req: https_fn.Request) -> https_fn.Response:
         """A bare function returning a constant, the benchmark's latency floor."""
         return https_fn.Response('{"status":"ok"}', mimetype="application/json")
-
-
-if _declares("orgs_create", "invites_accept"):
-    # Callable twins of POST /v1/orgs and POST /v1/invites/accept (firebrick.callables_orgs).
-    from firebrick.clients import firebase_app
-
-    # The callable SDK verifies the caller's ID token with the default app before our code runs.
-    firebase_app()
-
-    @https_fn.on_call(memory=options.MemoryOption.MB_512, timeout_sec=60)
-    def orgs_create(req: https_fn.CallableRequest[Any]) -> Any:
-        from firebrick.callables_orgs import orgs_create as handle
-
-        return handle(req)
-
-    @https_fn.on_call(memory=options.MemoryOption.MB_512, timeout_sec=60)
-    def invites_accept(req: https_fn.CallableRequest[Any]) -> Any:
-        from firebrick.callables_orgs import invites_accept as handle
-
-        return handle(req)

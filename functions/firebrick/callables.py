@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from firebrick.audit import RequestMeta
 from firebrick.auth.principal import Principal
 from firebrick.errors import FirebrickError, Unauthenticated, ValidationFailed
 from firebrick.logs import get_logger
@@ -28,8 +29,12 @@ if TYPE_CHECKING:
 
 logger = get_logger("callables")
 
-PathT = TypeVar("PathT", bound="OrgPath")
+PathT = TypeVar("PathT", bound=RequestModel)
 BodyT = TypeVar("BodyT", bound=BaseModel)
+
+
+class NoPath(RequestModel):
+    """Commands whose REST path has no ids (`POST /v1/orgs`, `POST /v1/invites/accept`)."""
 
 
 class OrgPath(RequestModel):
@@ -52,6 +57,12 @@ def _principal(request: CallableRequest[Any]) -> Principal:
     if scheme.lower() != "bearer" or not token.strip():
         raise Unauthenticated("Sign in to call this function")
     return verify_firebase_id_token(token.strip())
+
+
+def _meta(request: CallableRequest[Any]) -> RequestMeta:
+    """Where the call came from, for audit entries (as the REST adapter records it)."""
+    raw = request.raw_request
+    return RequestMeta(ip=raw.remote_addr, user_agent=raw.headers.get("User-Agent"))
 
 
 def _parse(data: Any, path_model: type[PathT], body_model: type[BodyT]) -> tuple[PathT, BodyT]:
@@ -95,7 +106,7 @@ def _run(
     request: CallableRequest[Any],
     path_model: type[PathT],
     body_model: type[BodyT],
-    command: Callable[[Any, Principal, PathT, BodyT], Versioned[Any]],
+    command: Callable[[Any, Principal, PathT, BodyT], Versioned[Any] | BaseModel],
 ) -> dict[str, Any]:
     """Authenticate, parse, run the service, serialise; every failure is an HttpsError."""
     from firebrick.clients import firestore_client
@@ -111,8 +122,32 @@ def _run(
     except Exception:
         logger.exception("unhandled error in callable")
         raise _https_error(FirebrickError("An unexpected error occurred")) from None
-    resource: BaseModel = result.resource
+    resource: BaseModel = result.resource if isinstance(result, Versioned) else result
     return resource.model_dump(mode="json", by_alias=True)
+
+
+def orgs_create(request: CallableRequest[Any]) -> dict[str, Any]:
+    """`{name}` -> the created org; the caller becomes its owner."""
+    from firebrick.models.orgs import Org, OrgCreate
+    from firebrick.services.orgs import create_org
+
+    def command(db: Any, principal: Principal, _path: NoPath, body: OrgCreate) -> Org:
+        view = create_org(db, principal, body.name, _meta(request))
+        view.pop("etag", None)
+        return Org.model_validate(view)
+
+    return _run(request, NoPath, OrgCreate, command)
+
+
+def invites_accept(request: CallableRequest[Any]) -> dict[str, Any]:
+    """`{token}` -> `{orgId, role}`; only the invited, verified email's user may accept."""
+    from firebrick.models.invites import InviteAccept, InviteAccepted
+    from firebrick.services.invites import accept_invite
+
+    def command(db: Any, principal: Principal, _path: NoPath, body: InviteAccept) -> InviteAccepted:
+        return InviteAccepted.model_validate(accept_invite(db, principal, body.token, _meta(request)))
+
+    return _run(request, NoPath, InviteAccept, command)
 
 
 def projects_create(request: CallableRequest[Any]) -> dict[str, Any]:

@@ -2,6 +2,11 @@
 
 Content hashes (not update times) so a server and a test can compute the same
 tag from the same data, and a no-op write does not invalidate clients' copies.
+Used for orgs, whose document also carries trigger-written `stats` that are not
+part of the API representation: an update-time tag (`services/documents.py`,
+used by projects, tasks, comments) would change on every derived write and turn
+`If-Match` renames into spurious 412s. See docs/rbac.md ("Why orgs keep
+content-hash ETags").
 """
 
 from __future__ import annotations

@@ -80,9 +80,7 @@ def answers(
 
 def everyone(status: int) -> dict[str, int]:
     """Any signed-in caller gets `status`; anonymous callers 401."""
-    return answers(
-        owner=status, admin=status, member=status, viewer=status, outsider=status, platform_admin=status
-    )
+    return answers(owner=status, admin=status, member=status, viewer=status, outsider=status, platform_admin=status)
 
 
 # ---- Preparations -------------------------------------------------------------------
@@ -117,7 +115,88 @@ def invite_for_someone_else(world: World) -> Call:
     return Call(body={"token": invite["token"]})
 
 
+def _as(world: World, role: str) -> Any:
+    """A service-layer principal for one of the seeded callers (to seed targets directly)."""
+    from firebrick.auth.principal import Principal
+
+    user = world.callers[role]
+    assert user is not None
+    return Principal(uid=user.uid)
+
+
+def fresh_project(world: World) -> Call:
+    """A new project in the org (so deletes and edits never see another caller's leftovers)."""
+    from firebrick.models.projects import ProjectCreate
+    from firebrick.services.projects import create_project
+
+    body = ProjectCreate.model_validate({"name": f"Project {uuid.uuid4().hex[:6]}"})
+    project = create_project(world.db, _as(world, "owner"), world.org.org_id, body).resource
+    return Call(params={"projectId": project.id})
+
+
+def fresh_task(world: World) -> Call:
+    """A new task in a new project."""
+    from firebrick.models.tasks import TaskCreate
+    from firebrick.services.tasks import create_task
+
+    params = fresh_project(world).params
+    body = TaskCreate.model_validate({"title": "Ship it"})
+    task = create_task(world.db, _as(world, "owner"), world.org.org_id, params["projectId"], body).resource
+    return Call(params={**params, "taskId": task.id})
+
+
+def comment_by(author: str) -> Callable[[World], Call]:
+    """A new comment written by the seeded `author` role on a new task."""
+
+    def prepare(world: World) -> Call:
+        from firebrick.models.comments import CommentCreate
+        from firebrick.services.comments import create_comment
+
+        params = fresh_task(world).params
+        body = CommentCreate.model_validate({"body": "Looks good"})
+        comment = create_comment(
+            world.db, _as(world, author), world.org.org_id, params["projectId"], params["taskId"], body
+        ).resource
+        return Call(params={**params, "commentId": comment.id})
+
+    return prepare
+
+
+def fresh_service_token(world: World) -> Call:
+    """A new, unrevoked service token of the org."""
+    from firebrick.audit import RequestMeta
+    from firebrick.policy import Role
+    from firebrick.services.service_tokens import create_service_token
+
+    record, _token = create_service_token(
+        world.db,
+        _as(world, "owner"),
+        world.org.org_id,
+        name="ci",
+        role=Role.member,
+        expires_in_days=1,
+        step_up_token=None,
+        meta=RequestMeta(),
+    )
+    return Call(params={"tokenId": record.id})
+
+
+def with_body(prepare: Callable[[World], Call], body: dict[str, Any]) -> Callable[[World], Call]:
+    return lambda world: Call(prepare(world).params, body)
+
+
 # ---- The table ------------------------------------------------------------------------
+
+#: Reads: every member and platform admins.
+READERS = answers(owner=200, admin=200, member=200, viewer=200, outsider=404, platform_admin=200)
+#: admin+ writes; platform admins are read-only.
+ADMINS = answers(owner=200, admin=200, member=403, viewer=403, outsider=404, platform_admin=403)
+ADMINS_CREATE = {**ADMINS, "owner": 201, "admin": 201}
+ADMINS_DELETE = {**ADMINS, "owner": 204, "admin": 204}
+#: member+ writes.
+MEMBERS = answers(owner=200, admin=200, member=200, viewer=403, outsider=404, platform_admin=403)
+MEMBERS_CREATE = {**MEMBERS, "owner": 201, "admin": 201, "member": 201}
+MEMBERS_DELETE = {**MEMBERS, "owner": 204, "admin": 204, "member": 204}
 
 ROWS: list[Row] = [
     Row("GET", "/v1/orgs", everyone(200)),
@@ -164,6 +243,83 @@ ROWS: list[Row] = [
     ),
     # Not org-scoped: the token names the org. Nobody but the invited email may use it.
     Row("POST", "/v1/invites/accept", everyone(403), invite_for_someone_else),
+    # Projects: read viewer+, write admin+.
+    Row("GET", "/v1/orgs/{orgId}/projects", READERS),
+    Row("POST", "/v1/orgs/{orgId}/projects", ADMINS_CREATE, lambda world: Call(body={"name": "Roadmap"})),
+    Row("GET", "/v1/orgs/{orgId}/projects/{projectId}", READERS, fresh_project),
+    Row("PATCH", "/v1/orgs/{orgId}/projects/{projectId}", ADMINS, with_body(fresh_project, {"name": "Renamed"})),
+    Row("DELETE", "/v1/orgs/{orgId}/projects/{projectId}", ADMINS_DELETE, fresh_project),
+    # Tasks: read viewer+, create/update member+, delete admin+.
+    Row("GET", "/v1/orgs/{orgId}/projects/{projectId}/tasks", READERS, fresh_project),
+    Row(
+        "POST",
+        "/v1/orgs/{orgId}/projects/{projectId}/tasks",
+        MEMBERS_CREATE,
+        with_body(fresh_project, {"title": "Write the docs"}),
+    ),
+    Row("GET", "/v1/orgs/{orgId}/projects/{projectId}/tasks/{taskId}", READERS, fresh_task),
+    Row(
+        "PATCH",
+        "/v1/orgs/{orgId}/projects/{projectId}/tasks/{taskId}",
+        MEMBERS,
+        with_body(fresh_task, {"status": "doing"}),
+    ),
+    Row("DELETE", "/v1/orgs/{orgId}/projects/{projectId}/tasks/{taskId}", ADMINS_DELETE, fresh_task),
+    # Comments: read viewer+, write member+; edit/delete own (member) or any (admin+).
+    Row("GET", "/v1/orgs/{orgId}/projects/{projectId}/tasks/{taskId}/comments", READERS, fresh_task),
+    Row(
+        "POST",
+        "/v1/orgs/{orgId}/projects/{projectId}/tasks/{taskId}/comments",
+        MEMBERS_CREATE,
+        with_body(fresh_task, {"body": "On it"}),
+    ),
+    Row(
+        "GET",
+        "/v1/orgs/{orgId}/projects/{projectId}/tasks/{taskId}/comments/{commentId}",
+        READERS,
+        comment_by("member"),
+    ),
+    # The member's own comment: the member may edit and delete it.
+    Row(
+        "PATCH",
+        "/v1/orgs/{orgId}/projects/{projectId}/tasks/{taskId}/comments/{commentId}",
+        MEMBERS,
+        with_body(comment_by("member"), {"body": "Edited"}),
+    ),
+    Row(
+        "DELETE",
+        "/v1/orgs/{orgId}/projects/{projectId}/tasks/{taskId}/comments/{commentId}",
+        MEMBERS_DELETE,
+        comment_by("member"),
+    ),
+    # Someone else's (the admin's) comment: only admin+ may edit or delete it.
+    Row(
+        "PATCH",
+        "/v1/orgs/{orgId}/projects/{projectId}/tasks/{taskId}/comments/{commentId}",
+        ADMINS,
+        with_body(comment_by("admin"), {"body": "Moderated"}),
+    ),
+    Row(
+        "DELETE",
+        "/v1/orgs/{orgId}/projects/{projectId}/tasks/{taskId}/comments/{commentId}",
+        ADMINS_DELETE,
+        comment_by("admin"),
+    ),
+    # Service tokens: admin+ (platform admins cannot manage them).
+    Row(
+        "POST",
+        "/v1/orgs/{orgId}/tokens",
+        ADMINS_CREATE,
+        lambda world: Call(body={"name": "ci", "role": "member", "expiresInDays": 30}),
+    ),
+    Row("GET", "/v1/orgs/{orgId}/tokens", ADMINS),
+    Row("DELETE", "/v1/orgs/{orgId}/tokens/{tokenId}", ADMINS_DELETE, fresh_service_token),
+    # Audit log: admin+, and platform admins (support).
+    Row(
+        "GET",
+        "/v1/orgs/{orgId}/audit",
+        answers(owner=200, admin=200, member=403, viewer=403, outsider=404, platform_admin=200),
+    ),
 ]
 
 
@@ -210,9 +366,7 @@ def world(admin_db: Client, auth_emulator: AuthEmulator) -> World:
 
 
 @pytest.mark.parametrize("row", ROWS, ids=lambda row: row.id)
-def test_endpoint_answers_each_principal_as_the_roles_table_says(
-    row: Row, world: World, api: httpx.Client
-) -> None:
+def test_endpoint_answers_each_principal_as_the_roles_table_says(row: Row, world: World, api: httpx.Client) -> None:
     got: dict[str, int] = {}
     for principal in PRINCIPALS:
         call = row.prepare(world)

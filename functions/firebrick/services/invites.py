@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from firebrick.audit import RequestMeta, record_audit
 from firebrick.auth.principal import Principal, PrincipalKind
+from firebrick.auth.step_up import require_step_up
 from firebrick.clock import now
 from firebrick.config import get_settings
 from firebrick.errors import BadRequest, Conflict, FailedPrecondition, FirebrickError, NotFound, PermissionDenied
@@ -62,29 +63,23 @@ def create_invite(
     *,
     ttl: timedelta | None = None,
     meta: RequestMeta | None = None,
+    step_up_token: str | None = None,
+    invite_id: str | None = None,
 ) -> dict[str, Any]:
-    """A pending invite for `email` as `role` (admin+, roles below own; owner invites need owner)."""
+    """A pending invite for `email` as `role` (admin+, roles below own; owner invites need owner).
+
+    Inviting an owner grants owner: step-up once the caller has MFA. `invite_id`
+    is fixed by the idempotency ledger so a retry lands on the same invite.
+    """
     authorize_role_change(access, None, role)
+    if role == Role.owner:
+        require_step_up(principal, step_up_token, db=db)
     if not db.document(f"orgs/{org_id}").get().exists:
         raise NotFound("Organization not found")
-    invite_id = new_id()
+    invite_id = invite_id or new_id()
     issued = now()
     expires = issued + (ttl if ttl is not None else timedelta(hours=get_settings().invite_ttl_hours))
-    import jwt
-
-    token = jwt.encode(
-        {
-            "iss": ISSUER,
-            "aud": AUDIENCE,
-            "sub": invite_id,
-            "org": org_id,
-            "iat": int(issued.timestamp()),
-            "exp": int(expires.timestamp()),
-            "jti": new_id(),
-        },
-        _signing_key(),
-        algorithm=ALGORITHM,
-    )
+    token = _sign(invite_id, org_id, issued, expires)
     batch = db.batch()
     batch.create(
         db.document(f"orgs/{org_id}/invites/{invite_id}"),
@@ -110,6 +105,55 @@ def create_invite(
     )
     batch.commit()
     return {"id": invite_id, "token": token, "expiresAt": expires}
+
+
+def _sign(invite_id: str, org_id: str, issued: datetime, expires: datetime) -> str:
+    import jwt
+
+    return jwt.encode(
+        {
+            "iss": ISSUER,
+            "aud": AUDIENCE,
+            "sub": invite_id,
+            "org": org_id,
+            "iat": int(issued.timestamp()),
+            "exp": int(expires.timestamp()),
+            "jti": new_id(),
+        },
+        _signing_key(),
+        algorithm=ALGORITHM,
+    )
+
+
+def reissue_invite_token(
+    db: Client,
+    principal: Principal,
+    access: Access,
+    org_id: str,
+    invite_id: str,
+    *,
+    step_up_token: str | None = None,
+) -> str:
+    """A new token for a pending invite its caller created (an idempotent replay of the create).
+
+    The ledger never stores the first token, so a replay cannot return it; it
+    signs a new one and stores its hash instead: the earlier token stops working
+    and the invite stays single use. Same checks as the create.
+    """
+    ref = db.document(f"orgs/{org_id}/invites/{invite_id}")
+    snapshot = ref.get()
+    data = (snapshot.to_dict() or {}) if snapshot.exists else {}
+    if not data or data.get("createdBy") != principal.uid:
+        raise NotFound("Invitation not found")
+    role = Role.parse(str(data.get("role")))
+    authorize_role_change(access, None, role)
+    if role == Role.owner:
+        require_step_up(principal, step_up_token, db=db)
+    if data.get("status") != "pending":
+        raise FailedPrecondition("This invitation was already used")
+    token = _sign(invite_id, org_id, now(), data["expiresAt"])
+    ref.update({"tokenHash": token_hash(token)}, option=db.write_option(last_update_time=snapshot.update_time))
+    return token
 
 
 def _decode(token: str) -> dict[str, Any]:

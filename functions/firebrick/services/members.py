@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from firebrick.audit import RequestMeta, record_audit
 from firebrick.auth.principal import Principal
+from firebrick.auth.step_up import require_step_up
 from firebrick.clock import now
 from firebrick.errors import FailedPrecondition, NotFound
 from firebrick.policy import Access, Action, Role, authorize, authorize_member_removal, authorize_role_change
@@ -66,9 +67,19 @@ def list_members(db: Client, access: Access, org_id: str) -> list[dict[str, Any]
 
 
 def change_role(
-    db: Client, principal: Principal, org_id: str, uid: str, new_role: Role, meta: RequestMeta | None = None
+    db: Client,
+    principal: Principal,
+    org_id: str,
+    uid: str,
+    new_role: Role,
+    meta: RequestMeta | None = None,
+    *,
+    step_up_token: str | None = None,
 ) -> dict[str, Any]:
-    """Set member `uid`'s role; never above the caller's own, never removing the last owner."""
+    """Set member `uid`'s role; never above the caller's own, never removing the last owner.
+
+    Granting owner is a sensitive action: step-up once the caller has MFA.
+    """
 
     from google.cloud import firestore
 
@@ -84,6 +95,8 @@ def change_role(
         data = snapshot.to_dict() or {}
         current = role_of(data)
         authorize_role_change(access, current, new_role)
+        if new_role == Role.owner and current != Role.owner:
+            require_step_up(principal, step_up_token, db=db)
         if current == new_role:
             return member_view(uid, data)  # nothing to do: no write, no audit entry
         if current == Role.owner and not _other_owner_exists(db, transaction, org_id, uid):

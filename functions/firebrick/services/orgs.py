@@ -13,8 +13,9 @@ from typing import TYPE_CHECKING, Any
 
 from firebrick.audit import RequestMeta, record_audit
 from firebrick.auth.principal import Principal, PrincipalKind
+from firebrick.auth.step_up import require_step_up
 from firebrick.clock import now
-from firebrick.errors import NotFound, PermissionDenied
+from firebrick.errors import Conflict, NotFound, PermissionDenied
 from firebrick.etag import check_if_match, etag_of
 from firebrick.ids import new_id
 from firebrick.policy import Access, Action, Role, authorize
@@ -48,11 +49,18 @@ def _display_name(db: Client, principal: Principal, transaction: Transaction) ->
     return name if isinstance(name, str) else principal.claims.get("name")
 
 
-def create_org(db: Client, principal: Principal, name: str, meta: RequestMeta | None = None) -> dict[str, Any]:
-    """A new org with the caller as its owner."""
+def create_org(
+    db: Client, principal: Principal, name: str, meta: RequestMeta | None = None, *, org_id: str | None = None
+) -> dict[str, Any]:
+    """A new org with the caller as its owner.
+
+    `org_id` is fixed by the idempotency ledger: a retry that takes over from a
+    crashed first attempt finds the org that attempt created and returns it.
+    """
     if principal.kind != PrincipalKind.user:
         raise PermissionDenied("Only users may create organizations")
-    org_id = new_id()
+    retry = org_id is not None  # a fresh id cannot exist yet: no need to look
+    org_id = org_id or new_id()
     org_ref = db.document(f"orgs/{org_id}")
     created_at = now()
     org = {"name": name, "createdAt": created_at, "createdBy": principal.uid}
@@ -60,7 +68,13 @@ def create_org(db: Client, principal: Principal, name: str, meta: RequestMeta | 
     from google.cloud import firestore
 
     @firestore.transactional
-    def run(transaction: Transaction) -> None:
+    def run(transaction: Transaction) -> dict[str, Any]:
+        existing = org_ref.get(transaction=transaction) if retry else None
+        if existing is not None and existing.exists:
+            data = existing.to_dict() or {}
+            if data.get("createdBy") != principal.uid:
+                raise Conflict("This organization id is taken")  # never hand out another's org
+            return data
         display_name = _display_name(db, principal, transaction)
         transaction.create(org_ref, org)
         transaction.create(
@@ -77,9 +91,10 @@ def create_org(db: Client, principal: Principal, name: str, meta: RequestMeta | 
             details={"name": name},
             writer=transaction,
         )
+        return org
 
-    run(db.transaction())
-    return {**org_view(org_id, org, Role.owner), "etag": org_etag(org)}
+    stored: dict[str, Any] = run(db.transaction())
+    return {**org_view(org_id, stored, Role.owner), "etag": org_etag(stored)}
 
 
 def list_orgs(db: Client, principal: Principal) -> list[dict[str, Any]]:
@@ -157,8 +172,15 @@ def rename_org(
     return result
 
 
-def delete_org(db: Client, principal: Principal, org_id: str, meta: RequestMeta | None = None) -> None:
-    """Delete the org (owner only), then its memberships so claims drop it."""
+def delete_org(
+    db: Client,
+    principal: Principal,
+    org_id: str,
+    meta: RequestMeta | None = None,
+    *,
+    step_up_token: str | None = None,
+) -> None:
+    """Delete the org (owner, with step-up once MFA is on), then its memberships so claims drop it."""
     ref = db.document(f"orgs/{org_id}")
 
     from google.cloud import firestore
@@ -167,6 +189,8 @@ def delete_org(db: Client, principal: Principal, org_id: str, meta: RequestMeta 
     def run(transaction: Transaction) -> None:
         access = org_access(db, principal, org_id, transaction=transaction)
         authorize(access, Action.manage_org)
+        # After authorize: outsiders still get 404, too-low roles 403 permission_denied.
+        require_step_up(principal, step_up_token, db=db)
         snapshot = ref.get(transaction=transaction)
         if not snapshot.exists:
             raise NotFound("Organization not found")

@@ -58,13 +58,17 @@ def create_service_token(
     expires_in_days: int,
     step_up_token: str | None,
     meta: RequestMeta,
+    token_id: str | None = None,
 ) -> tuple[TokenRecord, str]:
-    """Admin+ (and step-up once MFA is on): a new token for `org_id`; the token is returned only here."""
+    """Admin+ (and step-up once MFA is on): a new token for `org_id`; the token is returned only here.
+
+    `token_id` is fixed by the idempotency ledger (a retry lands on the same record).
+    """
     authorize(org_access(db, principal, org_id), Action.manage_tokens)
     require_step_up(principal, step_up_token, db=db)
     if role > MAX_ROLE:
         raise PermissionDenied("Service tokens may carry at most the member role")
-    token_id = new_id()
+    token_id = token_id or new_id()
     created = now()
     expires = created + timedelta(days=expires_in_days)
     token = mint_service_token(org_id, token_id, role, expires)
@@ -83,6 +87,24 @@ def create_service_token(
                  details={"name": name, "role": role.name, "expiresAt": expires.isoformat()}, writer=batch)
     batch.commit()
     return _record(token_id, data), token
+
+
+def reissue_service_token(
+    db: Client, principal: Principal, org_id: str, token_id: str, *, step_up_token: str | None
+) -> str:
+    """The token again, for an idempotent replay of its create (the ledger never stores it).
+
+    Signed afresh for the same record (same `jti`, role, expiry): both strings are
+    the one credential, and revoking the record revokes both. Same checks as the
+    create, and only for the caller who created it, while it is not revoked.
+    """
+    authorize(org_access(db, principal, org_id), Action.manage_tokens)
+    require_step_up(principal, step_up_token, db=db)
+    snapshot = db.document(token_path(org_id, token_id)).get()
+    data = (snapshot.to_dict() or {}) if snapshot.exists else {}
+    if not data or data.get("createdBy") != principal.uid or data.get("revokedAt") is not None:
+        raise NotFound("Token not found")
+    return mint_service_token(org_id, token_id, Role[str(data["role"])], data["expiresAt"])
 
 
 def list_service_tokens(db: Client, principal: Principal, org_id: str) -> list[TokenRecord]:

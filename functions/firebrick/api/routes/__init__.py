@@ -2,7 +2,20 @@
 
 from fastapi import APIRouter
 
-from firebrick.api.routes import auth, comments, health, invites, jwks, me, members, orgs, projects, tasks, tokens
+from firebrick.api.routes import (
+    audit,
+    auth,
+    comments,
+    health,
+    invites,
+    jwks,
+    me,
+    members,
+    orgs,
+    projects,
+    tasks,
+    tokens,
+)
 
 ROUTERS: list[APIRouter] = [
     health.router,
@@ -15,5 +28,6 @@ ROUTERS: list[APIRouter] = [
     tasks.router,
     comments.router,
     tokens.router,
+    audit.router,
     jwks.router,
 ]

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Response, status
+from fastapi import APIRouter, Path, Request, Response, status
 from fastapi.concurrency import run_in_threadpool
 
 from firebrick.api.deps import ORG_ID_PATTERN, Db, Meta, OrgAccess
+from firebrick.auth.step_up import STEP_UP_HEADER
 from firebrick.models.members import Member, MemberList, MemberUpdate
 from firebrick.policy import Role
 from firebrick.services import members as service
@@ -24,9 +25,12 @@ async def list_members(ctx: OrgAccess, db: Db) -> MemberList:
 
 
 @router.patch("/{uid}", summary="Change a member's role (admin+, below own; owner for owners)")
-async def change_role(ctx: OrgAccess, uid: Uid, body: MemberUpdate, db: Db, meta: Meta) -> Member:
+async def change_role(ctx: OrgAccess, uid: Uid, body: MemberUpdate, db: Db, meta: Meta, request: Request) -> Member:
+    step_up_token = request.headers.get(STEP_UP_HEADER)
     view = await run_in_threadpool(
-        service.change_role, db, ctx.principal, ctx.org_id, uid, Role.parse(body.role), meta
+        lambda: service.change_role(
+            db, ctx.principal, ctx.org_id, uid, Role.parse(body.role), meta, step_up_token=step_up_token
+        )
     )
     return Member.model_validate(view)
 

@@ -6,13 +6,17 @@ from datetime import datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Request, Response
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from firebrick.api.deps import CurrentPrincipal
-from firebrick.api.request_meta import StepUpHeader, request_meta
+from firebrick.api.idempotent import IdempotencyKey, Secret, create_response
+from firebrick.api.request_meta import request_meta
+from firebrick.auth.step_up import STEP_UP_HEADER
 from firebrick.clients import firestore_client
 from firebrick.policy import Role
 from firebrick.services import service_tokens
+from firebrick.services.documents import Versioned
 from firebrick.services.service_tokens import TokenRecord
 
 router = APIRouter(prefix="/orgs/{orgId}/tokens", tags=["service tokens"])
@@ -59,21 +63,46 @@ def _info(record: TokenRecord) -> dict[str, object]:
     }
 
 
-@router.post("", status_code=201, summary="Create a service token (shown once); admin+, step-up once MFA")
+@router.post(
+    "",
+    status_code=201,
+    summary="Create a service token (shown once); admin+, step-up once MFA",
+    response_model=CreatedToken,
+)
 def create_token(
-    org_id: OrgId, body: CreateTokenBody, principal: CurrentPrincipal, request: Request, step_up: StepUpHeader = None
-) -> CreatedToken:
-    record, token = service_tokens.create_service_token(
-        firestore_client(),
-        principal,
-        org_id,
-        name=body.name,
-        role=Role[body.role],
-        expires_in_days=body.expiresInDays,
-        step_up_token=step_up,
-        meta=request_meta(request),
+    org_id: OrgId,
+    body: CreateTokenBody,
+    principal: CurrentPrincipal,
+    request: Request,
+    idempotency_key: IdempotencyKey = None,
+) -> JSONResponse:
+    db = firestore_client()
+    step_up_token = request.headers.get(STEP_UP_HEADER)
+
+    def create(token_id: str | None) -> Versioned[CreatedToken]:
+        record, token = service_tokens.create_service_token(
+            db,
+            principal,
+            org_id,
+            name=body.name,
+            role=Role[body.role],
+            expires_in_days=body.expiresInDays,
+            step_up_token=step_up_token,
+            meta=request_meta(request),
+            token_id=token_id,
+        )
+        return Versioned(CreatedToken(token=token, **_info(record)), "")
+
+    # The token is never stored, not even in the idempotency ledger: a replay re-signs it.
+    reissue = Secret(
+        "token",
+        lambda token_id: service_tokens.reissue_service_token(
+            db, principal, org_id, token_id, step_up_token=step_up_token
+        ),
     )
-    return CreatedToken(token=token, **_info(record))
+    return create_response(
+        request, db, principal, idempotency_key, body, create, org_id=org_id, location=False, secret=reissue
+    )
 
 
 @router.get("", summary="List the org's service tokens (never the tokens themselves)")
