@@ -336,7 +336,7 @@ def bench_ops(world: World) -> list[Row]:
             writes = int(response.headers.get("x-firestore-writes", -1))
             rows.append(
                 Row(
-                    f"Firestore ops {method} {label}",
+                    f"Firestore ops {label}",
                     "reads/writes",
                     median=reads,
                     floor_median=min_reads,

@@ -27,6 +27,8 @@ def import_us(module: str, target: str | None) -> int:
     env = {k: v for k, v in os.environ.items() if k != "FUNCTION_TARGET"}
     if target:
         env["FUNCTION_TARGET"] = target
+    # Discovery declares Storage triggers, which need the default bucket (the CLI provides it).
+    env.setdefault("FIREBASE_CONFIG", '{"projectId": "demo-firebrick", "storageBucket": "demo-firebrick.appspot.com"}')
     result = subprocess.run(
         [str(PYTHON), "-X", "importtime", "-c", f"import {module}"],
         cwd=FUNCTIONS,
