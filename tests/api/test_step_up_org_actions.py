@@ -26,7 +26,7 @@ def _owner_with_totp(api: httpx.Client, org: SeededOrg) -> tuple[AuthUser, str]:
     """The org's owner with TOTP on, and a fresh step-up token of theirs."""
     owner = org["owner"]
     secret = _enroll(api, owner)
-    granted = _step_up(api, owner, totp_code(secret))
+    granted = _step_up(api, owner, totp_code(secret, 1))  # next step: the confirm used this one
     assert granted.status_code == 200, granted.text
     return owner, str(granted.json()["stepUpToken"])
 
