@@ -133,11 +133,9 @@ def _triggers_paused() -> Iterator[None]:
 
 
 def measure_cost(db: Any, samples: int) -> None:
-    from firebase_functions.core import CloudEvent
-    from firebase_functions.storage_fn import StorageObjectData
 
     from firebrick.triggers import comments, memberships, projects, storage, tasks, users
-    from tests.triggers.support import written_event
+    from tests.triggers.support import storage_event, written_event
 
     rows: list[tuple[str, float, float, float, float]] = []
 
@@ -203,36 +201,7 @@ def measure_cost(db: Any, samples: int) -> None:
 
         def upload(i: int) -> tuple[Callable[..., Any], Any]:
             name = f"orgs/{org_id}/projects/p/tasks/t{i}/attachments/f.png"
-            data = StorageObjectData(
-                bucket="b",
-                cache_control=None,
-                component_count=None,
-                content_disposition=None,
-                content_encoding=None,
-                content_language=None,
-                content_type="image/png",
-                crc32c=None,
-                customer_encryption=None,
-                etag=None,
-                generation=1,
-                id=name,
-                kind=None,
-                md5_hash=None,
-                media_link=None,
-                metadata=None,
-                metageneration=1,
-                name=name,
-                self_link=None,
-                size=1000,
-                storage_class="STANDARD",
-                time_created=None,
-                time_deleted=None,
-                time_storage_class_updated=None,
-                updated=None,
-            )
-            return storage.on_object_finalized, CloudEvent(
-                specversion="1.0", id=_eid(), source="s", type="t", time=datetime.now(UTC), data=data, subject=None
-            )
+            return storage.on_object_finalized, storage_event(name, 1, 1000, _eid())
 
         run("derive_task (create, assigned)", task_create)
         run("derive_task (status move)", task_move)

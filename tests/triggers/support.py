@@ -142,3 +142,48 @@ def reset_settled(emulators: Any, timeout: float = 60.0) -> None:
             if exc.response.status_code != 409 or time.monotonic() > deadline:
                 raise
         time.sleep(0.5)
+
+
+def storage_event(name: str, generation: int, size: int, event_id: str | None = None) -> Any:
+    """A Storage finalize CloudEvent shaped as `storage_fn` builds it (no Storage emulator here)."""
+    import uuid
+
+    from firebase_functions.core import CloudEvent
+    from firebase_functions.storage_fn import StorageObjectData
+
+    data = StorageObjectData(
+        bucket="demo-firebrick.appspot.com",
+        cache_control=None,
+        component_count=None,
+        content_disposition=None,
+        content_encoding=None,
+        content_language=None,
+        content_type="image/png",
+        crc32c=None,
+        customer_encryption=None,
+        etag=None,
+        generation=generation,
+        id=f"b/{name}/{generation}",
+        kind=None,
+        md5_hash=None,
+        media_link=None,
+        metadata=None,
+        metageneration=1,
+        name=name,
+        self_link=None,
+        size=size,
+        storage_class="STANDARD",
+        time_created=None,
+        time_deleted=None,
+        time_storage_class_updated=None,
+        updated=None,
+    )
+    return CloudEvent(
+        specversion="1.0",
+        id=event_id or uuid.uuid4().hex,
+        source="//storage.googleapis.com",
+        type="google.cloud.storage.object.v1.finalized",
+        time=datetime.now(UTC),
+        data=data,
+        subject=f"objects/{name}",
+    )

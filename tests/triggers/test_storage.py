@@ -6,59 +6,15 @@ handlers CloudEvents shaped exactly as `storage_fn` builds them.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
-
-from firebase_functions.core import CloudEvent
-from firebase_functions.storage_fn import StorageObjectData
 
 from firebrick.triggers.storage import on_object_deleted, on_object_finalized
 from tests.support.orgs import SeededOrg
-from tests.triggers.support import converges, seed_project, seed_task, stats, value
+from tests.triggers.support import converges, seed_project, seed_task, stats, storage_event, value
 
 if TYPE_CHECKING:
     from google.cloud.firestore import Client
-
-
-def _event(name: str, generation: int, size: int, event_id: str | None = None) -> CloudEvent[StorageObjectData]:
-    data = StorageObjectData(
-        bucket="demo-firebrick.appspot.com",
-        cache_control=None,
-        component_count=None,
-        content_disposition=None,
-        content_encoding=None,
-        content_language=None,
-        content_type="image/png",
-        crc32c=None,
-        customer_encryption=None,
-        etag=None,
-        generation=generation,
-        id=f"b/{name}/{generation}",
-        kind=None,
-        md5_hash=None,
-        media_link=None,
-        metadata=None,
-        metageneration=1,
-        name=name,
-        self_link=None,
-        size=size,
-        storage_class="STANDARD",
-        time_created=None,
-        time_deleted=None,
-        time_storage_class_updated=None,
-        updated=None,
-    )
-    return CloudEvent(
-        specversion="1.0",
-        id=event_id or uuid.uuid4().hex,
-        source="//storage.googleapis.com",
-        type="google.cloud.storage.object.v1.finalized",
-        time=datetime.now(UTC),
-        data=data,
-        subject=f"objects/{name}",
-    )
 
 
 def _setup(db: Client, make_org: Callable[..., SeededOrg]) -> tuple[str, Any, str]:
@@ -71,23 +27,23 @@ def _setup(db: Client, make_org: Callable[..., SeededOrg]) -> tuple[str, Any, st
 
 def test_finalize_and_delete_count_attachments_and_bytes(admin_db: Client, make_org: Callable[..., SeededOrg]) -> None:
     org_id, task, prefix = _setup(admin_db, make_org)
-    assert on_object_finalized(_event(f"{prefix}/a.png", 1, 1000), db=admin_db)
-    assert on_object_finalized(_event(f"{prefix}/b.png", 1, 500), db=admin_db)
+    assert on_object_finalized(storage_event(f"{prefix}/a.png", 1, 1000), db=admin_db)
+    assert on_object_finalized(storage_event(f"{prefix}/b.png", 1, 500), db=admin_db)
     assert value(task, "attachmentCount") == 2
     assert stats(admin_db, f"orgs/{org_id}")["storageBytes"] == 1500
 
-    assert on_object_deleted(_event(f"{prefix}/a.png", 1, 1000), db=admin_db)
+    assert on_object_deleted(storage_event(f"{prefix}/a.png", 1, 1000), db=admin_db)
     assert value(task, "attachmentCount") == 1
     assert stats(admin_db, f"orgs/{org_id}")["storageBytes"] == 500
 
 
 def test_duplicate_storage_events_apply_once(admin_db: Client, make_org: Callable[..., SeededOrg]) -> None:
     org_id, task, prefix = _setup(admin_db, make_org)
-    event = _event(f"{prefix}/a.png", 7, 300)
+    event = storage_event(f"{prefix}/a.png", 7, 300)
     assert on_object_finalized(event, db=admin_db)
     assert not on_object_finalized(event, db=admin_db)
     # The same upload re-announced under another event id is recognised by its generation.
-    on_object_finalized(_event(f"{prefix}/a.png", 7, 300), db=admin_db)
+    on_object_finalized(storage_event(f"{prefix}/a.png", 7, 300), db=admin_db)
     assert value(task, "attachmentCount") == 1
     assert stats(admin_db, f"orgs/{org_id}")["storageBytes"] == 300
 
@@ -96,20 +52,20 @@ def test_overwrite_and_out_of_order_events_net_out(admin_db: Client, make_org: C
     org_id, task, prefix = _setup(admin_db, make_org)
     name = f"{prefix}/a.png"
     # Overwrite: generation 2 replaces generation 1; its delete arrives last.
-    on_object_finalized(_event(name, 1, 100), db=admin_db)
-    on_object_finalized(_event(name, 2, 250), db=admin_db)
-    on_object_deleted(_event(name, 1, 100), db=admin_db)
+    on_object_finalized(storage_event(name, 1, 100), db=admin_db)
+    on_object_finalized(storage_event(name, 2, 250), db=admin_db)
+    on_object_deleted(storage_event(name, 1, 100), db=admin_db)
     assert value(task, "attachmentCount") == 1
     assert stats(admin_db, f"orgs/{org_id}")["storageBytes"] == 250
     # A delete that overtakes its own finalize: the late finalize is ignored.
     other = f"{prefix}/b.png"
-    on_object_deleted(_event(other, 5, 40), db=admin_db)
-    on_object_finalized(_event(other, 5, 40), db=admin_db)
+    on_object_deleted(storage_event(other, 5, 40), db=admin_db)
+    on_object_finalized(storage_event(other, 5, 40), db=admin_db)
     assert value(task, "attachmentCount") == 1
     assert stats(admin_db, f"orgs/{org_id}")["storageBytes"] == 250
 
 
 def test_objects_outside_attachments_are_ignored(admin_db: Client, make_org: Callable[..., SeededOrg]) -> None:
     org_id, task, _ = _setup(admin_db, make_org)
-    assert not on_object_finalized(_event(f"orgs/{org_id}/logo.png", 1, 10), db=admin_db)
+    assert not on_object_finalized(storage_event(f"orgs/{org_id}/logo.png", 1, 10), db=admin_db)
     assert value(task, "attachmentCount") is None
