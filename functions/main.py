@@ -10,8 +10,17 @@ import os
 from typing import Any
 
 from firebase_functions import https_fn, options
+from firebase_functions.params import SecretParam
+
+from firebrick import paths
 
 options.set_global_options(region="us-central1", max_instances=20)
+
+# Secrets, bound to exactly the functions that read them (values: Secret Manager;
+# in the emulators, functions/.secret.local). Everything else has a default.
+AUTH_SECRET = SecretParam("FIREBRICK_AUTH_SECRET")  # step-up and CSRF tokens, TOTP encryption
+INVITE_SECRET = SecretParam("INVITE_TOKEN_SECRET")  # invitation tokens
+SERVICE_TOKEN_KEYS = SecretParam("SERVICE_TOKEN_KEYS")  # service-token signing keys
 
 _TARGET = os.environ.get("FUNCTION_TARGET")
 
@@ -21,7 +30,9 @@ def _declares(*names: str) -> bool:
     return _TARGET is None or _TARGET in names
 
 
-@https_fn.on_request(memory=options.MemoryOption.MB_512, timeout_sec=60)
+@https_fn.on_request(
+    memory=options.MemoryOption.MB_512, timeout_sec=60, secrets=[AUTH_SECRET, INVITE_SECRET, SERVICE_TOKEN_KEYS]
+)
 def api(req: https_fn.Request) -> https_fn.Response:
     """The HTTP API (`/v1/...`): FastAPI, built on the first request."""
     from firebrick.serving import serve
@@ -50,7 +61,7 @@ if _declares("before_user_created", "before_user_signed_in"):
 if _declares("claims_sync"):
     from firebase_functions import firestore_fn
 
-    @firestore_fn.on_document_written(document="orgs/{orgId}/members/{uid}")
+    @firestore_fn.on_document_written(document=paths.MEMBER_PATTERN)
     def claims_sync(event: firestore_fn.Event[firestore_fn.Change[firestore_fn.DocumentSnapshot | None]]) -> None:
         """Recompute the member's custom claims from all their memberships."""
         from firebrick.triggers.claims import on_membership_written
@@ -67,85 +78,82 @@ if _declares("orgs_create", "invites_accept", "projects_create", "tasks_create",
 
     @https_fn.on_call(memory=options.MemoryOption.MB_512, timeout_sec=60)
     def orgs_create(req: https_fn.CallableRequest[Any]) -> Any:
-        from firebrick.callables import orgs_create as handle
+        from firebrick.callables import handle
 
-        return handle(req)
+        return handle("orgs_create", req)
 
-    @https_fn.on_call(memory=options.MemoryOption.MB_512, timeout_sec=60)
+    @https_fn.on_call(memory=options.MemoryOption.MB_512, timeout_sec=60, secrets=[INVITE_SECRET])
     def invites_accept(req: https_fn.CallableRequest[Any]) -> Any:
-        from firebrick.callables import invites_accept as handle
+        from firebrick.callables import handle
 
-        return handle(req)
+        return handle("invites_accept", req)
 
     @https_fn.on_call(memory=options.MemoryOption.MB_512, timeout_sec=60)
     def projects_create(req: https_fn.CallableRequest[Any]) -> Any:
-        from firebrick.callables import projects_create as handle
+        from firebrick.callables import handle
 
-        return handle(req)
+        return handle("projects_create", req)
 
     @https_fn.on_call(memory=options.MemoryOption.MB_512, timeout_sec=60)
     def tasks_create(req: https_fn.CallableRequest[Any]) -> Any:
-        from firebrick.callables import tasks_create as handle
+        from firebrick.callables import handle
 
-        return handle(req)
+        return handle("tasks_create", req)
 
     @https_fn.on_call(memory=options.MemoryOption.MB_512, timeout_sec=60)
     def tasks_update(req: https_fn.CallableRequest[Any]) -> Any:
-        from firebrick.callables import tasks_update as handle
+        from firebrick.callables import handle
 
-        return handle(req)
+        return handle("tasks_update", req)
 
     @https_fn.on_call(memory=options.MemoryOption.MB_512, timeout_sec=60)
     def comments_create(req: https_fn.CallableRequest[Any]) -> Any:
-        from firebrick.callables import comments_create as handle
+        from firebrick.callables import handle
 
-        return handle(req)
+        return handle("comments_create", req)
 
 
 # --- Derived state (docs/derived-state.md): idempotent Firestore triggers --------------
-_ORG = "orgs/{orgId}"
-_PROJECT = _ORG + "/projects/{projectId}"
-_TASK = _PROJECT + "/tasks/{taskId}"
 
 if _declares("derive_task", "derive_comment", "derive_project", "derive_member", "derive_org", "derive_user"):
     from firebase_functions import firestore_fn
 
-    @firestore_fn.on_document_written(document=_TASK, timeout_sec=300)
+    @firestore_fn.on_document_written(document=paths.TASK_PATTERN, timeout_sec=300)
     def derive_task(event: firestore_fn.Event[firestore_fn.Change[firestore_fn.DocumentSnapshot | None]]) -> None:
         """Project task counters, activity, assignee; deleting a task deletes its comments."""
         from firebrick.triggers.tasks import on_task_written
 
         on_task_written(event)
 
-    @firestore_fn.on_document_written(document=_TASK + "/comments/{commentId}")
+    @firestore_fn.on_document_written(document=paths.COMMENT_PATTERN)
     def derive_comment(event: firestore_fn.Event[firestore_fn.Change[firestore_fn.DocumentSnapshot | None]]) -> None:
         """Task commentCount and activity."""
         from firebrick.triggers.comments import on_comment_written
 
         on_comment_written(event)
 
-    @firestore_fn.on_document_written(document=_PROJECT, timeout_sec=540)
+    @firestore_fn.on_document_written(document=paths.PROJECT_PATTERN, timeout_sec=540)
     def derive_project(event: firestore_fn.Event[firestore_fn.Change[firestore_fn.DocumentSnapshot | None]]) -> None:
         """Org projectCount and activity; deleting a project deletes everything under it."""
         from firebrick.triggers.projects import on_project_written
 
         on_project_written(event)
 
-    @firestore_fn.on_document_written(document=_ORG + "/members/{uid}")
+    @firestore_fn.on_document_written(document=paths.MEMBER_PATTERN)
     def derive_member(event: firestore_fn.Event[firestore_fn.Change[firestore_fn.DocumentSnapshot | None]]) -> None:
         """Org memberCount, users/{uid}.orgs and activity (claims are synced separately)."""
         from firebrick.triggers.memberships import on_member_written
 
         on_member_written(event)
 
-    @firestore_fn.on_document_written(document=_ORG, timeout_sec=540)
+    @firestore_fn.on_document_written(document=paths.ORG_PATTERN, timeout_sec=540)
     def derive_org(event: firestore_fn.Event[firestore_fn.Change[firestore_fn.DocumentSnapshot | None]]) -> None:
         """Catch-up counts, org names in users.orgs; deleting an org deletes everything under it."""
         from firebrick.triggers.orgs import on_org_written
 
         on_org_written(event)
 
-    @firestore_fn.on_document_written(document="users/{uid}", timeout_sec=300)
+    @firestore_fn.on_document_written(document=paths.USER_PATTERN, timeout_sec=300)
     def derive_user(event: firestore_fn.Event[firestore_fn.Change[firestore_fn.DocumentSnapshot | None]]) -> None:
         """A rename reaches assigned tasks and member docs; a deleted user's memberships go."""
         from firebrick.triggers.users import on_user_written

@@ -30,6 +30,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(FUNCTIONS))
 
 from scripts.bench_import import import_us  # noqa: E402
+from scripts.lib.stats import percentile  # noqa: E402
 from tests.support.auth import AuthEmulator, AuthUser  # noqa: E402
 from tests.support.emulators import Emulators, discover  # noqa: E402
 from tests.support.firestore_rest import FirestoreAs  # noqa: E402
@@ -53,15 +54,10 @@ class Row:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def p95(values: list[float]) -> float:
-    ordered = sorted(values)
-    return ordered[max(0, round(0.95 * len(ordered)) - 1)]
-
-
 def summarize(row: Row, values: list[float], floor: list[float] | None = None) -> Row:
-    row.median, row.p95 = statistics.median(values), p95(values)
+    row.median, row.p95 = statistics.median(values), percentile(values, 0.95)
     if floor:
-        row.floor_median, row.floor_p95 = statistics.median(floor), p95(floor)
+        row.floor_median, row.floor_p95 = statistics.median(floor), percentile(floor, 0.95)
         row.ratio = row.median / row.floor_median if row.floor_median else None
         row.overhead = row.median - row.floor_median
     return row

@@ -61,11 +61,6 @@ def _counting() -> Any:
     return counter
 
 
-def _pct(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
-
-
 def _wait(check: Callable[[], bool], timeout: float = 60.0) -> float:
     start = time.perf_counter()
     while not check():
@@ -87,6 +82,8 @@ def _seed(db: Any, org_id: str) -> tuple[Any, str]:
 
 
 def measure_lag(db: Any, samples: int) -> dict[str, list[float]]:
+    from scripts.lib.stats import percentile
+
     project, uid = _seed(db, f"lag{uuid.uuid4().hex[:8]}")
     lags: dict[str, list[float]] = {
         "task create -> stats.taskCount": [],
@@ -116,7 +113,7 @@ def measure_lag(db: Any, samples: int) -> dict[str, list[float]]:
     print(f"{'change -> derived effect':40} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}")
     for name, values in lags.items():
         ms = [v * 1000 for v in values]
-        print(f"{name:40} {statistics.median(ms):8.0f} {_pct(ms, 0.95):8.0f} {max(ms):8.0f}")
+        print(f"{name:40} {statistics.median(ms):8.0f} {percentile(ms, 0.95):8.0f} {max(ms):8.0f}")
     return lags
 
 

@@ -20,6 +20,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 FUNCTIONS = ROOT / "functions"
 PYTHON = FUNCTIONS / "venv" / "bin" / "python"
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from scripts.lib.stats import percentile  # noqa: E402
 
 
 def import_us(module: str, target: str | None) -> int:
@@ -44,10 +48,6 @@ def import_us(module: str, target: str | None) -> int:
     raise RuntimeError(f"no importtime line for {module}")
 
 
-def p95(values: list[int]) -> float:
-    return sorted(values)[max(0, round(0.95 * len(values)) - 1)]
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=15)
@@ -70,8 +70,9 @@ def main() -> None:
     for name, values in samples.items():
         median = statistics.median(values)
         ratio = median / floor
-        rows.append({"case": name, "median_ms": median / 1000, "p95_ms": p95(values) / 1000, "ratio": ratio})
-        print(f"{name:<52} {median / 1000:>10.1f} {p95(values) / 1000:>8.1f} {ratio:>6.2f}")
+        p95 = percentile(values, 0.95)
+        rows.append({"case": name, "median_ms": median / 1000, "p95_ms": p95 / 1000, "ratio": ratio})
+        print(f"{name:<52} {median / 1000:>10.1f} {p95 / 1000:>8.1f} {ratio:>6.2f}")
     print(f"runs per case: {args.runs}; python: {sys.version.split()[0]}")
     if args.json:
         args.json.write_text(json.dumps({"import": rows, "runs": args.runs}, indent=2))

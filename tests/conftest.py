@@ -17,7 +17,7 @@ import pytest
 from tests.support.auth import AuthEmulator, AuthUser, unsigned_token
 from tests.support.emulators import Emulators, EmulatorsUnavailableError, discover, reset
 from tests.support.firestore_rest import FirestoreAs
-from tests.support.orgs import SeededOrg, seed_org
+from tests.support.orgs import PrincipalsOrg, SeededOrg, seed_org, seed_principals_org
 
 if TYPE_CHECKING:
     from google.cloud.firestore import Client
@@ -94,5 +94,15 @@ def make_org(admin_db: Client, auth_emulator: AuthEmulator) -> Callable[..., See
 
     def factory(**kwargs: Any) -> SeededOrg:
         return seed_org(admin_db, auth_emulator, **kwargs)
+
+    return factory
+
+
+@pytest.fixture
+def principals_org(admin_db: Client) -> Callable[..., PrincipalsOrg]:
+    """Factory: `principals_org(roles=(...))` -> an org of membership docs and Principals (no Auth users)."""
+
+    def factory(**kwargs: Any) -> PrincipalsOrg:
+        return seed_principals_org(admin_db, **kwargs)
 
     return factory

@@ -12,9 +12,10 @@ from typing import TYPE_CHECKING, Any
 import httpx
 import pytest
 
+from firebrick.models.refs import OrgRef
 from tests.support.auth import AuthUser
 from tests.support.emulators import Emulators
-from tests.support.orgs import SeededOrg
+from tests.support.orgs import SeededOrg, caller_of
 
 if TYPE_CHECKING:
     from google.cloud.firestore import Client
@@ -188,9 +189,7 @@ def test_callable_task_in_archived_project_is_failed_precondition(
     assert docs(admin_db, f"orgs/{org.org_id}/projects/{project['id']}/tasks") == []
 
 
-def test_orgs_create_makes_the_caller_owner(
-    call: Caller, make_user: Callable[..., AuthUser], admin_db: Client
-) -> None:
+def test_orgs_create_makes_the_caller_owner(call: Caller, make_user: Callable[..., AuthUser], admin_db: Client) -> None:
     founder = make_user()
     org = result(call("orgs_create", founder, {"name": "  Acme  "}))
     assert (org["name"], org["role"], org["createdBy"]) == ("Acme", "owner", founder.uid)
@@ -206,7 +205,7 @@ def test_orgs_create_refuses_bad_payloads_and_anonymous_callers(
 ) -> None:
     user = make_user()
     for payload in ({}, {"name": ""}, {"name": "x" * 101}, {"name": "Acme", "orgId": "sneaky"}, ["Acme"]):
-        error(call("orgs_create", user, payload), "INVALID_ARGUMENT")
+        error(call("orgs_create", user, payload), "INVALID_ARGUMENT", "validation_failed")
     error(call("orgs_create", None, {"name": "Acme"}), "UNAUTHENTICATED")
     assert list(admin_db.collection("orgs").stream()) == []
 
@@ -214,14 +213,12 @@ def test_orgs_create_refuses_bad_payloads_and_anonymous_callers(
 def test_invites_accept_joins_only_the_invited_email(
     call: Caller, make_org: Callable[..., SeededOrg], make_user: Callable[..., AuthUser], admin_db: Client
 ) -> None:
-    from firebrick.auth.principal import Principal
-    from firebrick.policy import Access, Role
+    from firebrick.models.invites import InviteCreate
     from firebrick.services.invites import create_invite
 
     org = make_org()
-    invite = create_invite(
-        admin_db, Principal(uid=org["owner"].uid), Access(role=Role.owner), org.org_id, "guest@example.com", Role.member
-    )
+    body = InviteCreate.model_validate({"email": "guest@example.com", "role": "member"})
+    invite = create_invite(caller_of(admin_db, org["owner"]), OrgRef(org_id=org.org_id), body).resource.model_dump()
     intruder = make_user(email="intruder@example.com")
     error(call("invites_accept", intruder, {"token": invite["token"]}), "PERMISSION_DENIED")
     error(call("invites_accept", intruder, {"token": "not-a-token-at-all"}), "INVALID_ARGUMENT")

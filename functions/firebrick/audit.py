@@ -7,22 +7,17 @@ collection, which no client can read. Entries never contain secrets or tokens.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from firebrick import paths
 from firebrick.clock import now
+from firebrick.context import Caller, RequestContext
 from firebrick.ids import new_id
 
 if TYPE_CHECKING:
     from google.cloud.firestore import Client, Transaction, WriteBatch
 
-
-@dataclass(frozen=True, slots=True)
-class RequestMeta:
-    """Where a request came from, for the audit trail."""
-
-    ip: str | None = None
-    user_agent: str | None = None
+_MAX_USER_AGENT_CHARS = 256
 
 
 def audit_entry(
@@ -30,24 +25,21 @@ def audit_entry(
     *,
     actor_uid: str | None,
     target: str | None = None,
-    meta: RequestMeta | None = None,
+    ctx: RequestContext | None = None,
     details: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The document written for one audited action."""
-    meta = meta or RequestMeta()
+    ctx = ctx or RequestContext()
     return {
         "action": action,
         "actorUid": actor_uid,
         "target": target,
-        "ip": meta.ip,
-        "userAgent": (meta.user_agent or "")[:256] or None,
+        "ip": ctx.client_ip,
+        "userAgent": (ctx.user_agent or "")[:_MAX_USER_AGENT_CHARS] or None,
+        "requestId": ctx.request_id,
         "details": details or {},
         "at": now(),
     }
-
-
-def audit_path(org_id: str | None) -> str:
-    return f"orgs/{org_id}/audit" if org_id else "audit"
 
 
 def record_audit(
@@ -57,16 +49,42 @@ def record_audit(
     org_id: str | None = None,
     actor_uid: str | None,
     target: str | None = None,
-    meta: RequestMeta | None = None,
+    ctx: RequestContext | None = None,
     details: dict[str, Any] | None = None,
     writer: Transaction | WriteBatch | None = None,
+    entry_id: str | None = None,
 ) -> str:
-    """Write an audit entry, inside `writer` (a transaction or batch) when given; returns its id."""
-    entry = audit_entry(action, actor_uid=actor_uid, target=target, meta=meta, details=details)
-    entry_id = new_id()
-    ref = db.collection(audit_path(org_id)).document(entry_id)
+    """Write an audit entry, inside `writer` (a transaction or batch) when given; returns its id.
+
+    `entry_id` makes a retried write (e.g. a redelivered event) land on the same entry.
+    """
+    entry = audit_entry(action, actor_uid=actor_uid, target=target, ctx=ctx, details=details)
+    entry_id = entry_id or new_id()
+    ref = db.collection(paths.audit(org_id)).document(entry_id)
     if writer is not None:
         writer.set(ref, entry)
     else:
         ref.set(entry)
     return entry_id
+
+
+def audit_by(
+    caller: Caller,
+    action: str,
+    target: str,
+    *,
+    org_id: str | None = None,
+    details: dict[str, Any] | None = None,
+    writer: Transaction | WriteBatch | None = None,
+) -> str:
+    """Record what a command's caller did (the usual case); `record_audit` serves events without one."""
+    return record_audit(
+        caller.db,
+        action,
+        org_id=org_id,
+        actor_uid=caller.uid,
+        target=target,
+        ctx=caller.ctx,
+        details=details,
+        writer=writer,
+    )

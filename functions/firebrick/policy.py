@@ -1,7 +1,8 @@
 """The role matrix: the one place that decides who may do what in an org.
 
-The API and the callables call `authorize`; `firestore.rules` and
-`storage.rules` encode the same table (tests hold the two in step). Outsiders
+The services ask it through `services.access.authorize` (one membership read
+per command), so REST and callables cannot differ; `firestore.rules` and
+`storage.rules` encode the same table (tests hold the three in step). Outsiders
 get `NotFound`, never `PermissionDenied`, so an org's existence does not leak.
 """
 
@@ -22,8 +23,9 @@ class Role(IntEnum):
     owner = 4
 
     @classmethod
-    def parse(cls, value: str) -> Role:
-        return cls[value]
+    def named(cls, value: object) -> Role | None:
+        """The role called `value` (as stored in membership documents), or None for anything else."""
+        return cls[value] if isinstance(value, str) and value in cls.__members__ else None
 
 
 class Action(StrEnum):

@@ -120,11 +120,18 @@ setup_firebase_config() {
   fi
 }
 
+# The emulators read the secrets of a demo-* project from functions/.secret.local (git-ignored).
+setup_dev_secrets() {
+  [[ "$PROJECT_ID" == demo-* ]] || return 0
+  "$ROOT/.venv/bin/python" "$ROOT/scripts/lib/dev_secrets.py" "$PROJECT_ID" "$ROOT/functions/.secret.local"
+}
+
 setup_all() {
   command -v npm >/dev/null || { echo "Node.js 20+ with npm is required" >&2; exit 1; }
   setup_node
   setup_functions_venv
   setup_dev_venv
+  setup_dev_secrets
   setup_java
   setup_firestore_emulator
   select_emulators

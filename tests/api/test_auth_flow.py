@@ -131,9 +131,7 @@ def test_duplicate_email_is_409_and_creates_nothing_new(api: httpx.Client, admin
         [],
     ],
 )
-def test_malformed_register_body_is_422_and_nothing_written(
-    api: httpx.Client, admin_db: Client, payload: Any
-) -> None:
+def test_malformed_register_body_is_422_and_nothing_written(api: httpx.Client, admin_db: Client, payload: Any) -> None:
     response = api.post("/v1/auth/register", json=payload)
     assert response.status_code == 422, response.text
     assert response.json()["code"] == "validation_failed"
@@ -166,9 +164,9 @@ def test_login_failures_share_one_generic_401(api: httpx.Client) -> None:
 
 
 def test_failed_login_after_limit_is_429_with_retry_after(api: httpx.Client, admin_db: Client) -> None:
-    from firebrick.auth.settings import get_auth_settings
+    from firebrick.config import get_settings
 
-    limit = get_auth_settings().login_failures_per_email
+    limit = get_settings().login_failures_per_email
     email = new_email()
     assert register(api, email=email).status_code == 201
     for _ in range(limit):
@@ -177,7 +175,7 @@ def test_failed_login_after_limit_is_429_with_retry_after(api: httpx.Client, adm
     blocked = api.post("/v1/auth/login", json={"email": email, "password": "not-the-password-1"})
     assert blocked.status_code == 429
     assert blocked.json()["code"] == "rate_limited"
-    assert 1 <= int(blocked.headers["retry-after"]) <= get_auth_settings().login_window_seconds
+    assert 1 <= int(blocked.headers["retry-after"]) <= get_settings().login_window_seconds
     # Even the right password waits out the window: the limiter guards the email, not the guess.
     right = api.post("/v1/auth/login", json={"email": email, "password": STRONG_PASSWORD})
     assert right.status_code == 429
@@ -185,16 +183,19 @@ def test_failed_login_after_limit_is_429_with_retry_after(api: httpx.Client, adm
     other = new_email()
     assert register(api, email=other).status_code == 201
     assert api.post("/v1/auth/login", json={"email": other, "password": STRONG_PASSWORD}).status_code == 200
-    failures = [e for e in (d.to_dict() or {} for d in admin_db.collection("audit").stream())
-                if e["action"] == "auth.login_failed"]
+    failures = [
+        e
+        for e in (d.to_dict() or {} for d in admin_db.collection("audit").stream())
+        if e["action"] == "auth.login_failed"
+    ]
     assert len(failures) == limit
     assert all("password" not in str(e) for e in failures)
 
 
 def test_failed_logins_from_one_ip_across_emails_hit_the_ip_limit(api: httpx.Client) -> None:
-    from firebrick.auth.settings import get_auth_settings
+    from firebrick.config import get_settings
 
-    limit = get_auth_settings().login_failures_per_ip
+    limit = get_settings().login_failures_per_ip
     ip = {"X-Forwarded-For": "203.0.113.7"}
     for i in range(limit):
         failed = api.post("/v1/auth/login", json={"email": f"nobody{i}@example.com", "password": "x"}, headers=ip)
@@ -203,7 +204,8 @@ def test_failed_logins_from_one_ip_across_emails_hit_the_ip_limit(api: httpx.Cli
     assert blocked.status_code == 429
     assert int(blocked.headers["retry-after"]) >= 1
     elsewhere = api.post(
-        "/v1/auth/login", json={"email": "someone@example.com", "password": "x"},
+        "/v1/auth/login",
+        json={"email": "someone@example.com", "password": "x"},
         headers={"X-Forwarded-For": "198.51.100.9"},
     )
     assert elsewhere.status_code == 401

@@ -98,14 +98,22 @@ def test_totp_code_cannot_be_replayed(api: httpx.Client, make_user: MakeUser) ->
 
 
 def test_expired_step_up_token_is_refused(api: httpx.Client, make_user: MakeUser) -> None:
-    from firebrick.auth.settings import derived_key
+    from firebrick.auth.keys import derived_key
 
     user = make_user()
     _enroll(api, user)
     past = int(time.time()) - 3600
     expired = jwt.encode(
-        {"iss": "firebrick", "aud": "firebrick:step-up", "sub": user.uid, "iat": past, "nbf": past,
-         "exp": past + 300, "jti": "x", "typ": "step-up"},
+        {
+            "iss": "firebrick",
+            "aud": "firebrick:step-up",
+            "sub": user.uid,
+            "iat": past,
+            "nbf": past,
+            "exp": past + 300,
+            "jti": "x",
+            "typ": "step-up",
+        },
         derived_key("step-up"),
         algorithm="HS256",
     )
@@ -180,6 +188,9 @@ def test_two_owners_leaving_at_once_keep_one_owner(
     with ThreadPoolExecutor(max_workers=2) as pool:
         statuses = sorted(pool.map(leave, [first, second]))
     assert statuses == [204, 409]
-    owners = [d for d in admin_db.collection(f"orgs/{org.org_id}/members").stream()  # type: ignore[attr-defined]
-              if (d.to_dict() or {}).get("role") == "owner"]
+    owners = [
+        d
+        for d in admin_db.collection(f"orgs/{org.org_id}/members").stream()  # type: ignore[attr-defined]
+        if (d.to_dict() or {}).get("role") == "owner"
+    ]
     assert len(owners) == 1

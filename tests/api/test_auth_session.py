@@ -54,8 +54,9 @@ def test_csrf_token_of_another_session_is_refused(api: httpx.Client, make_user: 
     alice, mallory = make_user(), make_user()
     alice_cookie, _ = _start_session(api, alice)
     _, mallory_csrf = _start_session(api, mallory)
-    response = api.delete("/v1/auth/session", headers={"Cookie": f"__session={alice_cookie}",
-                                                       "X-CSRF-Token": mallory_csrf})
+    response = api.delete(
+        "/v1/auth/session", headers={"Cookie": f"__session={alice_cookie}", "X-CSRF-Token": mallory_csrf}
+    )
     assert response.status_code == 403
 
 

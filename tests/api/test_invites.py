@@ -10,8 +10,9 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
+from firebrick.models.refs import OrgRef
 from tests.support.auth import AuthEmulator, AuthUser
-from tests.support.orgs import SeededOrg
+from tests.support.orgs import SeededOrg, caller_of
 
 if TYPE_CHECKING:
     from google.cloud.firestore import Client
@@ -93,17 +94,15 @@ def test_reused_token_is_refused(
 def test_expired_token_is_refused(
     api: httpx.Client, admin_db: Client, make_org: Callable[..., SeededOrg], make_user: Callable[..., AuthUser]
 ) -> None:
-    from firebrick.auth.principal import Principal
-    from firebrick.policy import Access, Role
+    from firebrick.models.invites import InviteCreate
     from firebrick.services.invites import create_invite
 
     org = make_org()
     guest = make_user(email="guest@example.com")
-    owner = Principal(uid=org["owner"].uid)
-    stale = create_invite(
-        admin_db, owner, Access(Role.owner), org.org_id, "guest@example.com", Role.member, ttl=timedelta(seconds=-5)
-    )
-    response = accept(api, guest, stale["token"])
+    body = InviteCreate.model_validate({"email": "guest@example.com", "role": "member"})
+    owner = caller_of(admin_db, org["owner"])
+    stale = create_invite(owner, OrgRef(org_id=org.org_id), body, ttl=timedelta(seconds=-5)).resource
+    response = accept(api, guest, stale.token)
     assert response.status_code == 400
     assert "expired" in response.json()["detail"]
     # A token whose signature is still valid but whose stored invite has expired (revoked early).

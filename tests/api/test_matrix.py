@@ -1,10 +1,10 @@
-"""Every principal x every org-scoped endpoint -> the status the spec's roles table gives.
+"""Every principal x every endpoint and callable -> the answer the spec's roles table gives.
 
-One table (`ROWS`) drives the test. `test_every_org_scoped_route_has_a_row` walks
-the routes of `create_app()`: a route under `/v1/orgs`, `/v1/invites` or with an
-`{orgId}` path parameter that has no row fails the suite, so a new endpoint cannot
-ship without its access decisions being written down. How to add a row:
-docs/rbac.md ("Extending the API matrix").
+Two tables drive the tests: `ROWS` (REST) and `CALLABLE_ROWS` (callables).
+`test_every_route_has_a_row` walks the routes of `create_app()` and
+`test_every_callable_has_a_row` the callables of `firebrick.callables`: anything
+registered without a row fails the suite, so nothing can ship without its access
+decisions written down. How to add a row: docs/rbac.md ("Extending the API matrix").
 """
 
 from __future__ import annotations
@@ -17,8 +17,12 @@ from typing import TYPE_CHECKING, Any
 import httpx
 import pytest
 
+from firebrick.context import Caller
+from firebrick.models.refs import OrgRef
 from tests.support.auth import AuthEmulator, AuthUser
-from tests.support.orgs import ROLES, SeededOrg, add_member, seed_org
+from tests.support.emulators import Emulators
+from tests.support.identity import STRONG_PASSWORD
+from tests.support.orgs import ROLES, SeededOrg, add_member, caller_of, seed_org
 
 if TYPE_CHECKING:
     from google.cloud.firestore import Client
@@ -33,6 +37,10 @@ class World:
     db: Client
     org: SeededOrg
     callers: dict[str, AuthUser | None]
+
+    @property
+    def org_ref(self) -> OrgRef:
+        return OrgRef(org_id=self.org.org_id)
 
 
 @dataclass(frozen=True)
@@ -83,6 +91,17 @@ def everyone(status: int) -> dict[str, int]:
     return answers(owner=status, admin=status, member=status, viewer=status, outsider=status, platform_admin=status)
 
 
+def public(status: int) -> dict[str, int]:
+    """Every caller, signed in or not, gets `status`."""
+    return {**everyone(status), "anonymous": status}
+
+
+def owners_credentials(world: World) -> AuthUser:
+    owner = world.callers["owner"]
+    assert owner is not None
+    return owner
+
+
 # ---- Preparations -------------------------------------------------------------------
 
 
@@ -104,24 +123,19 @@ def fresh_org(world: World) -> Call:
 
 def invite_for_someone_else(world: World) -> Call:
     """A valid invitation addressed to an email none of the callers has."""
-    from firebrick.auth.principal import Principal
-    from firebrick.policy import Access, Role
+    from firebrick.models.invites import InviteCreate
     from firebrick.services.invites import create_invite
 
-    owner = Principal(uid=world.org["owner"].uid)
-    invite = create_invite(
-        world.db, owner, Access(role=Role.owner), world.org.org_id, "nobody-here@example.com", Role.member
-    )
-    return Call(body={"token": invite["token"]})
+    body = InviteCreate.model_validate({"email": "nobody-here@example.com", "role": "member"})
+    invite = create_invite(_as(world, "owner"), world.org_ref, body).resource
+    return Call(body={"token": invite.token})
 
 
-def _as(world: World, role: str) -> Any:
-    """A service-layer principal for one of the seeded callers (to seed targets directly)."""
-    from firebrick.auth.principal import Principal
-
+def _as(world: World, role: str) -> Caller:
+    """One of the seeded callers, calling a service directly (to seed targets)."""
     user = world.callers[role]
     assert user is not None
-    return Principal(uid=user.uid)
+    return caller_of(world.db, user)
 
 
 def fresh_project(world: World) -> Call:
@@ -130,7 +144,7 @@ def fresh_project(world: World) -> Call:
     from firebrick.services.projects import create_project
 
     body = ProjectCreate.model_validate({"name": f"Project {uuid.uuid4().hex[:6]}"})
-    project = create_project(world.db, _as(world, "owner"), world.org.org_id, body).resource
+    project = create_project(_as(world, "owner"), world.org_ref, body).resource
     return Call(params={"projectId": project.id})
 
 
@@ -141,7 +155,7 @@ def fresh_task(world: World) -> Call:
 
     params = fresh_project(world).params
     body = TaskCreate.model_validate({"title": "Ship it"})
-    task = create_task(world.db, _as(world, "owner"), world.org.org_id, params["projectId"], body).resource
+    task = create_task(_as(world, "owner"), world.org_ref.project(params["projectId"]), body).resource
     return Call(params={**params, "taskId": task.id})
 
 
@@ -153,32 +167,21 @@ def comment_by(author: str) -> Callable[[World], Call]:
         from firebrick.services.comments import create_comment
 
         params = fresh_task(world).params
-        body = CommentCreate.model_validate({"body": "Looks good"})
-        comment = create_comment(
-            world.db, _as(world, author), world.org.org_id, params["projectId"], params["taskId"], body
-        ).resource
-        return Call(params={**params, "commentId": comment.id})
+        task = world.org_ref.project(params["projectId"]).task(params["taskId"])
+        comment = create_comment(_as(world, author), task, CommentCreate.model_validate({"body": "Looks good"}))
+        return Call(params={**params, "commentId": comment.resource.id})
 
     return prepare
 
 
 def fresh_service_token(world: World) -> Call:
     """A new, unrevoked service token of the org."""
-    from firebrick.audit import RequestMeta
-    from firebrick.policy import Role
+    from firebrick.models.tokens import ServiceTokenCreate
     from firebrick.services.service_tokens import create_service_token
 
-    record, _token = create_service_token(
-        world.db,
-        _as(world, "owner"),
-        world.org.org_id,
-        name="ci",
-        role=Role.member,
-        expires_in_days=1,
-        step_up_token=None,
-        meta=RequestMeta(),
-    )
-    return Call(params={"tokenId": record.id})
+    body = ServiceTokenCreate.model_validate({"name": "ci", "role": "member", "expiresInDays": 1})
+    created = create_service_token(_as(world, "owner"), world.org_ref, body).resource
+    return Call(params={"tokenId": created.id})
 
 
 def with_body(prepare: Callable[[World], Call], body: dict[str, Any]) -> Callable[[World], Call]:
@@ -199,6 +202,54 @@ MEMBERS_CREATE = {**MEMBERS, "owner": 201, "admin": 201, "member": 201}
 MEMBERS_DELETE = {**MEMBERS, "owner": 204, "admin": 204, "member": 204}
 
 ROWS: list[Row] = [
+    # Public documents.
+    Row("GET", "/v1/health", public(200)),
+    Row("GET", "/v1/openapi.json", public(200)),
+    Row("GET", "/v1/docs", public(200)),
+    Row("GET", "/v1/.well-known/jwks.json", public(200)),
+    # Accounts: signing up and in is public; everything else is the caller's own account.
+    Row(
+        "POST",
+        "/v1/auth/register",
+        public(201),
+        lambda world: Call(
+            body={"email": f"new-{uuid.uuid4().hex[:8]}@example.com", "password": STRONG_PASSWORD, "displayName": "N"}
+        ),
+    ),
+    Row(
+        "POST",
+        "/v1/auth/login",
+        public(200),
+        lambda world: Call(
+            body={"email": owners_credentials(world).email, "password": owners_credentials(world).password}
+        ),
+    ),
+    Row(
+        "POST",
+        "/v1/auth/refresh",
+        public(200),
+        lambda world: Call(body={"refreshToken": owners_credentials(world).refresh_token}),
+    ),
+    Row(
+        "POST",
+        "/v1/auth/session",
+        public(204),
+        lambda world: Call(body={"idToken": owners_credentials(world).id_token}),
+    ),
+    Row("POST", "/v1/auth/logout", everyone(204)),
+    Row("DELETE", "/v1/auth/session", everyone(204)),
+    Row("POST", "/v1/auth/mfa/totp/enroll", everyone(200)),
+    # Nobody here has started an enrollment or has TOTP: a code is a 409 for every user.
+    Row("POST", "/v1/auth/mfa/totp/confirm", everyone(409), lambda world: Call(body={"code": "123456"})),
+    Row("POST", "/v1/auth/mfa/step-up", everyone(409), lambda world: Call(body={"code": "123456"})),
+    Row("GET", "/v1/me", everyone(200)),
+    # The owner is the org's only owner: deleting the account would leave it without one.
+    Row(
+        "DELETE",
+        "/v1/me",
+        answers(owner=409, admin=204, member=204, viewer=204, outsider=204, platform_admin=204),
+    ),
+    # Orgs.
     Row("GET", "/v1/orgs", everyone(200)),
     Row("POST", "/v1/orgs", everyone(201), lambda world: Call(body={"name": "Another org"})),
     Row(
@@ -323,10 +374,6 @@ ROWS: list[Row] = [
 ]
 
 
-def _is_covered_route(path: str) -> bool:
-    return "{orgId}" in path or path.startswith(("/v1/orgs", "/v1/invites"))
-
-
 def registered_routes() -> set[tuple[str, str]]:
     """(method, full path) of every route of the real app, included routers flattened."""
     from fastapi.routing import iter_route_contexts
@@ -341,10 +388,9 @@ def registered_routes() -> set[tuple[str, str]]:
     }
 
 
-def test_every_org_scoped_route_has_a_row() -> None:
-    routes = registered_routes()
-    assert ("GET", "/v1/health") in routes  # the walk sees the real, prefixed paths
-    registered = {(method, path) for method, path in routes if _is_covered_route(path)}
+def test_every_route_has_a_row() -> None:
+    registered = registered_routes()
+    assert ("GET", "/v1/orgs/{orgId}/projects") in registered  # the walk sees the real, prefixed paths
     in_table = {(row.method, row.path) for row in ROWS}
     assert registered - in_table == set(), "routes without a row in the API matrix (see docs/rbac.md)"
     assert in_table - registered == set(), "rows for routes the app does not register"
@@ -381,4 +427,101 @@ def test_endpoint_answers_each_principal_as_the_roles_table_says(row: Row, world
         got[principal] = response.status_code
         if response.status_code >= 400:
             assert response.headers["content-type"].startswith("application/problem+json"), row.id
+    assert got == row.expect
+
+
+# ---- Callables ---------------------------------------------------------------------------
+
+#: A callable that succeeded (HTTP 200 with a `result`).
+OK = "OK"
+
+
+def callable_answers(
+    *, owner: str, admin: str, member: str, viewer: str, outsider: str, platform_admin: str
+) -> dict[str, str]:
+    statuses = answers(owner=0, admin=0, member=0, viewer=0, outsider=0, platform_admin=0)
+    chosen = {
+        "owner": owner,
+        "admin": admin,
+        "member": member,
+        "viewer": viewer,
+        "outsider": outsider,
+        "platform_admin": platform_admin,
+    }
+    return {principal: chosen.get(principal, "UNAUTHENTICATED") for principal in statuses}
+
+
+CALLABLE_MEMBERS = callable_answers(
+    owner=OK, admin=OK, member=OK, viewer="PERMISSION_DENIED", outsider="NOT_FOUND", platform_admin="PERMISSION_DENIED"
+)
+
+
+@dataclass(frozen=True)
+class CallableRow:
+    name: str
+    expect: dict[str, str]
+    #: The payload (REST body + path ids), made fresh before each principal's call.
+    payload: Callable[[World], dict[str, Any]]
+
+
+def _task_ids(world: World) -> dict[str, str]:
+    params = fresh_task(world).params
+    return {"orgId": world.org.org_id, "projectId": params["projectId"], "taskId": params["taskId"]}
+
+
+CALLABLE_ROWS: list[CallableRow] = [
+    CallableRow(
+        "orgs_create",
+        callable_answers(owner=OK, admin=OK, member=OK, viewer=OK, outsider=OK, platform_admin=OK),
+        lambda world: {"name": "By callable"},
+    ),
+    CallableRow(
+        "invites_accept",
+        callable_answers(
+            owner="PERMISSION_DENIED",
+            admin="PERMISSION_DENIED",
+            member="PERMISSION_DENIED",
+            viewer="PERMISSION_DENIED",
+            outsider="PERMISSION_DENIED",
+            platform_admin="PERMISSION_DENIED",
+        ),
+        lambda world: dict(invite_for_someone_else(world).body or {}),
+    ),
+    CallableRow(
+        "projects_create",
+        {**CALLABLE_MEMBERS, "member": "PERMISSION_DENIED"},
+        lambda world: {"orgId": world.org.org_id, "name": "Roadmap"},
+    ),
+    CallableRow(
+        "tasks_create",
+        CALLABLE_MEMBERS,
+        lambda world: {"orgId": world.org.org_id, "projectId": fresh_project(world).params["projectId"], "title": "T"},
+    ),
+    CallableRow("tasks_update", CALLABLE_MEMBERS, lambda world: {**_task_ids(world), "status": "done"}),
+    CallableRow("comments_create", CALLABLE_MEMBERS, lambda world: {**_task_ids(world), "body": "On it"}),
+]
+
+
+def test_every_callable_has_a_row() -> None:
+    from firebrick.callables import CALLABLES
+
+    assert {row.name for row in CALLABLE_ROWS} == set(CALLABLES)
+    for row in CALLABLE_ROWS:
+        assert set(row.expect) == set(PRINCIPALS), row.name
+
+
+@pytest.mark.parametrize("row", CALLABLE_ROWS, ids=lambda row: row.name)
+def test_callable_answers_each_principal_as_the_roles_table_says(
+    row: CallableRow, world: World, clean: Emulators
+) -> None:
+    got: dict[str, str] = {}
+    with httpx.Client(timeout=60) as http:
+        for principal in PRINCIPALS:
+            caller = world.callers[principal]
+            response = http.post(
+                clean.callable_url(row.name),
+                json={"data": row.payload(world)},
+                headers=caller.headers if caller else {},
+            )
+            got[principal] = OK if response.status_code == 200 else response.json()["error"]["status"]
     assert got == row.expect

@@ -146,9 +146,7 @@ def test_unknown_member_is_404_and_bad_role_is_422(api: httpx.Client, make_org: 
     assert bad.status_code == 422
 
 
-def test_removed_member_is_refused_by_the_api_at_once(
-    api: httpx.Client, make_org: Callable[..., SeededOrg]
-) -> None:
+def test_removed_member_is_refused_by_the_api_at_once(api: httpx.Client, make_org: Callable[..., SeededOrg]) -> None:
     org = make_org()
     member = org["member"]
     assert api.get(f"/v1/orgs/{org.org_id}", headers=member.headers).status_code == 200
@@ -181,9 +179,7 @@ def test_concurrent_owner_demotions_always_leave_an_owner(
     assert roles == ["admin", "owner"]
 
 
-def test_api_admits_a_member_whose_token_lacks_the_org(
-    api: httpx.Client, make_org: Callable[..., SeededOrg]
-) -> None:
+def test_api_admits_a_member_whose_token_lacks_the_org(api: httpx.Client, make_org: Callable[..., SeededOrg]) -> None:
     """Claims over capacity (or not yet refreshed): the API reads the membership doc."""
     org = make_org(claims=False)
     assert "o" not in org["viewer"].claims

@@ -184,11 +184,12 @@ def test_malformed_idempotency_keys_are_422(
 def test_racing_conditional_writers_that_both_read_the_same_version_have_one_winner(admin_db: Client) -> None:
     """Both writers pass the If-Match check before either writes: Firestore's precondition decides."""
     from firebrick.errors import PreconditionFailed
-    from firebrick.services.documents import etag_of, update_document
+    from firebrick.etag import version_etag
+    from firebrick.services.documents import update_document
 
     ref = admin_db.document("orgs/o1/projects/p1/tasks/t1")
     ref.set({"title": "start"})
-    etag = etag_of(ref.get().update_time)
+    etag = version_etag(ref.get().update_time)
     both_read = threading.Barrier(2)
 
     def write(title: str) -> str:
@@ -197,7 +198,7 @@ def test_racing_conditional_writers_that_both_read_the_same_version_have_one_win
             return {"title": title}
 
         try:
-            update_document(admin_db, ref, if_match=etag, not_found=PreconditionFailed(), decide=decide)
+            update_document(admin_db, ref.path, if_match=etag, not_found=PreconditionFailed(), decide=decide)
         except PreconditionFailed:
             return "412"
         return "200"

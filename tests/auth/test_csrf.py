@@ -7,16 +7,16 @@ from collections.abc import Iterator
 import pytest
 
 from firebrick.auth.sessions import check_csrf, csrf_token_for
-from firebrick.auth.settings import get_auth_settings
+from firebrick.config import get_settings
 from firebrick.errors import PermissionDenied
 
 
 @pytest.fixture
 def allowed_origin(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     monkeypatch.setenv("SESSION_ALLOWED_ORIGINS", "https://app.example.com, https://admin.example.com/")
-    get_auth_settings.cache_clear()
+    get_settings.cache_clear()
     yield "https://app.example.com"
-    get_auth_settings.cache_clear()
+    get_settings.cache_clear()
 
 
 @pytest.mark.parametrize("method", ["GET", "HEAD", "OPTIONS", "get"])

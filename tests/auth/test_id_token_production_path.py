@@ -119,9 +119,7 @@ def test_properly_signed_token_is_accepted(local_google: LocalGoogle, user: Auth
     assert principal.email == user.email
 
 
-def test_emulator_style_unsigned_token_is_refused_in_production_mode(
-    local_google: LocalGoogle, user: AuthUser
-) -> None:
+def test_emulator_style_unsigned_token_is_refused_in_production_mode(local_google: LocalGoogle, user: AuthUser) -> None:
     # Exactly what the emulator issues (and accepts): must never pass outside it.
     with pytest.raises(Unauthenticated):
         verify_firebase_id_token(user.id_token)
@@ -166,9 +164,7 @@ def test_bad_tokens_are_refused(local_google: LocalGoogle, user: AuthUser, case:
         verify_firebase_id_token(token)
 
 
-def test_revoked_token_is_refused(
-    local_google: LocalGoogle, user: AuthUser, auth_emulator: AuthEmulator
-) -> None:
+def test_revoked_token_is_refused(local_google: LocalGoogle, user: AuthUser, auth_emulator: AuthEmulator) -> None:
     token = local_google.sign(local_google.claims(user.uid))
     assert verify_firebase_id_token(token).uid == user.uid
     # What revoke_refresh_tokens does, with validSince past this token's auth_time.

@@ -13,19 +13,20 @@ from typing import TYPE_CHECKING, Any
 import jwt
 import pytest
 
+from firebrick import paths
+from firebrick.auth.keys import KeySet, SigningKey, configured_keyset, parse_keyset
 from firebrick.auth.service_tokens import (
     SERVICE_TOKEN_PREFIX,
     audience,
     decode_service_token,
     issuer,
     mint_service_token,
-    token_path,
     verify_service_token,
 )
-from firebrick.auth.signing_keys import KeySet, SigningKey, configured_keyset, parse_keyset
+from firebrick.context import Caller
 from firebrick.errors import NotFound, Unauthenticated
-from firebrick.policy import Action, Role, authorize
-from firebrick.services.access import org_access
+from firebrick.policy import Action, Role
+from firebrick.services.access import authorize
 from scripts.rotate_signing_key import rotate
 
 if TYPE_CHECKING:
@@ -38,8 +39,17 @@ def _b64(data: bytes) -> str:
 
 def _claims(**overrides: Any) -> dict[str, Any]:
     now = int(time.time())
-    claims = {"iss": issuer(), "aud": audience(), "sub": "svc:tok1", "org": "orgA", "role": "member",
-              "jti": "tok1", "iat": now, "nbf": now, "exp": now + 3600}
+    claims = {
+        "iss": issuer(),
+        "aud": audience(),
+        "sub": "svc:tok1",
+        "org": "orgA",
+        "role": "member",
+        "jti": "tok1",
+        "iat": now,
+        "nbf": now,
+        "exp": now + 3600,
+    }
     claims.update(overrides)
     return {k: v for k, v in claims.items() if v is not None}
 
@@ -47,8 +57,9 @@ def _claims(**overrides: Any) -> dict[str, Any]:
 def _sign(claims: dict[str, Any], key: Any = None, kid: str | None = None) -> str:
     keyset = configured_keyset()
     signer = key or keyset.active.private_key
-    return SERVICE_TOKEN_PREFIX + jwt.encode(claims, signer, algorithm="ES256",
-                                             headers={"kid": kid or keyset.active.kid})
+    return SERVICE_TOKEN_PREFIX + jwt.encode(
+        claims, signer, algorithm="ES256", headers={"kid": kid or keyset.active.kid}
+    )
 
 
 def _new_key(kid: str, not_after: datetime | None = None) -> SigningKey:
@@ -119,7 +130,7 @@ def test_foreign_key_with_our_kid_is_refused() -> None:
 
 def test_tampered_payload_is_refused() -> None:
     token = _sign(_claims())
-    header, _, signature = token[len(SERVICE_TOKEN_PREFIX):].split(".")
+    header, _, signature = token[len(SERVICE_TOKEN_PREFIX) :].split(".")
     forged = _b64(json.dumps(_claims(role="owner", org="orgB")).encode())
     _refused(f"{SERVICE_TOKEN_PREFIX}{header}.{forged}.{signature}")
 
@@ -139,7 +150,7 @@ def test_token_kind_confusion_is_refused(token_for: Any) -> None:
     _refused(SERVICE_TOKEN_PREFIX + issue_step_up_token("u1")[0])
     # A service token without its prefix goes to the Firebase verifier, which refuses it.
     with pytest.raises(Unauthenticated):
-        verify_firebase_id_token(_sign(_claims())[len(SERVICE_TOKEN_PREFIX):])
+        verify_firebase_id_token(_sign(_claims())[len(SERVICE_TOKEN_PREFIX) :])
     # Sub and jti must agree (no re-targeting one record's id to another).
     _refused(_sign(_claims(sub="svc:other")))
 
@@ -157,10 +168,10 @@ def test_revoked_token_is_refused_and_unknown_record_too(admin_db: Client) -> No
     from firebrick.auth.service_tokens import forget_service_token
 
     forget_service_token("orgA", "tokR")
-    admin_db.document(token_path("orgA", "tokR")).set({"orgId": "orgA", "revokedAt": None})
+    admin_db.document(paths.token("orgA", "tokR")).set({"orgId": "orgA", "revokedAt": None})
     principal = verify_service_token(token, db=admin_db)
     assert (principal.service_org_id, principal.service_role) == ("orgA", Role.member)
-    admin_db.document(token_path("orgA", "tokR")).update({"revokedAt": datetime.now(UTC)})
+    admin_db.document(paths.token("orgA", "tokR")).update({"revokedAt": datetime.now(UTC)})
     forget_service_token("orgA", "tokR")
     with pytest.raises(Unauthenticated):
         verify_service_token(token, db=admin_db)
@@ -168,11 +179,11 @@ def test_revoked_token_is_refused_and_unknown_record_too(admin_db: Client) -> No
 
 def test_service_token_is_accepted_only_for_its_org(admin_db: Client) -> None:
     token = mint_service_token("orgA", "tokO", Role.member, datetime.now(UTC) + timedelta(days=1))
-    admin_db.document(token_path("orgA", "tokO")).set({"orgId": "orgA", "revokedAt": None})
+    admin_db.document(paths.token("orgA", "tokO")).set({"orgId": "orgA", "revokedAt": None})
     principal = verify_service_token(token, db=admin_db)
-    authorize(org_access(admin_db, principal, "orgA"), Action.write_task)
+    authorize(Caller(admin_db, principal), "orgA", Action.write_task)
     with pytest.raises(NotFound):
-        authorize(org_access(admin_db, principal, "orgB"), Action.read)
+        authorize(Caller(admin_db, principal), "orgB", Action.read)
 
 
 def test_rotation_keeps_old_tokens_valid_during_overlap_only() -> None:
@@ -185,7 +196,7 @@ def test_rotation_keeps_old_tokens_valid_during_overlap_only() -> None:
     during = KeySet(new, (new, retiring))
     assert decode_service_token(token, keyset=during)["jti"] == "t1"
     fresh = mint_service_token("orgA", "t2", Role.viewer, datetime.now(UTC) + timedelta(days=1), keyset=during)
-    assert jwt.get_unverified_header(fresh[len(SERVICE_TOKEN_PREFIX):])["kid"] == "k2"
+    assert jwt.get_unverified_header(fresh[len(SERVICE_TOKEN_PREFIX) :])["kid"] == "k2"
     assert {k["kid"] for k in during.published()} == {"k1", "k2"}
 
     retired = SigningKey("k1", old.private_key, datetime.now(UTC) - timedelta(seconds=1))

@@ -11,9 +11,10 @@ from typing import TYPE_CHECKING, Any
 import jwt
 import pytest
 
+from firebrick.auth.keys import derived_key
 from firebrick.auth.principal import Principal, PrincipalKind
-from firebrick.auth.settings import derived_key
 from firebrick.auth.step_up import issue_step_up_token, require_step_up, verify_step_up_token
+from firebrick.context import Caller
 from firebrick.errors import PermissionDenied, StepUpRequired
 from firebrick.policy import Role
 
@@ -23,8 +24,16 @@ if TYPE_CHECKING:
 
 def _claims(**overrides: Any) -> dict[str, Any]:
     now = int(time.time())
-    claims = {"iss": "firebrick", "aud": "firebrick:step-up", "sub": "u1", "iat": now, "nbf": now,
-              "exp": now + 300, "jti": "j1", "typ": "step-up"}
+    claims = {
+        "iss": "firebrick",
+        "aud": "firebrick:step-up",
+        "sub": "u1",
+        "iat": now,
+        "nbf": now,
+        "exp": now + 300,
+        "jti": "j1",
+        "typ": "step-up",
+    }
     claims.update(overrides)
     return claims
 
@@ -73,13 +82,13 @@ def test_service_token_is_not_a_step_up_token() -> None:
 def test_service_principals_never_pass_step_up(admin_db: Client) -> None:
     service = Principal(uid="svc:t1", kind=PrincipalKind.service, service_org_id="o", service_role=Role.member)
     with pytest.raises(PermissionDenied):
-        require_step_up(service, issue_step_up_token("svc:t1")[0], db=admin_db)
+        require_step_up(Caller(admin_db, service), issue_step_up_token("svc:t1")[0])
 
 
 def test_user_without_totp_passes_and_with_totp_needs_a_token(admin_db: Client) -> None:
-    user = Principal(uid="u-steps", kind=PrincipalKind.user)
-    require_step_up(user, None, db=admin_db)
+    user = Caller(admin_db, Principal(uid="u-steps", kind=PrincipalKind.user))
+    require_step_up(user, None)
     admin_db.document("userSecrets/u-steps").set({"totpEnabled": True})
     with pytest.raises(StepUpRequired):
-        require_step_up(user, None, db=admin_db)
-    require_step_up(user, issue_step_up_token("u-steps")[0], db=admin_db)
+        require_step_up(user, None)
+    require_step_up(user, issue_step_up_token("u-steps")[0])

@@ -2,17 +2,20 @@
 
 Acting as real users through the Firestore emulator's REST API (rules enforced).
 The expected answer comes from one table of who may read what; no client may
-write anything but its own profile (tested in test_profile_rules.py).
+write anything but its own profile (tested in test_profile_rules.py). The table's
+rows must cover every `match` path of firestore.rules, so a new collection cannot
+ship without its row.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import pytest
 
-from tests.rules.support import CALLERS, ORG, RulesWorld, seed_rules_world
+from tests.rules.support import CALLERS, ORG, ROOT, RulesWorld, seed_rules_world
 from tests.support.emulators import Emulators
 
 if TYPE_CHECKING:
@@ -58,6 +61,46 @@ TARGETS = [
     Target("idempotency_ledger", "idempotency", "idempotency/key-x", NOBODY),
     Target("trigger_ledger", "_events", "_events/claims_sync-x", NOBODY),
 ]
+
+
+def rules_match_paths(source: str) -> list[str]:
+    """Every document path pattern that `firestore.rules` matches, nested `match` blocks joined."""
+    stack: list[tuple[int, str]] = []  # (brace depth at which the block opened, its full path)
+    found: list[str] = []
+    depth = 0
+    for line in source.splitlines():
+        code = line.split("//", 1)[0]
+        match = re.search(r"\bmatch\s+(\S+)\s*\{", code)
+        if match:
+            parent = stack[-1][1] if stack else ""
+            path = parent + match.group(1)
+            stack.append((depth, path))
+            found.append(path)
+        depth += code.count("{") - code.count("}")
+        while stack and depth <= stack[-1][0]:
+            stack.pop()
+    prefix = "/databases/{database}/documents"
+    return [p.removeprefix(prefix) for p in found if p.startswith(prefix) and p != prefix]
+
+
+def pattern_regex(pattern: str) -> re.Pattern[str]:
+    """`/orgs/{orgId}/members/{uid}` -> a regex for concrete document paths (`{x=**}` spans segments)."""
+    parts = []
+    for segment in pattern.strip("/").split("/"):
+        if re.fullmatch(r"\{\w+=\*\*\}", segment):
+            parts.append(".+")
+        elif re.fullmatch(r"\{\w+\}", segment):
+            parts.append("[^/]+")
+        else:
+            parts.append(re.escape(segment))
+    return re.compile("^" + "/".join(parts) + "$")
+
+
+def test_every_collection_the_rules_match_has_a_row() -> None:
+    patterns = rules_match_paths((ROOT / "firestore.rules").read_text())
+    assert "/orgs/{orgId}/projects/{projectId}/tasks/{taskId}" in patterns  # the parser sees nested blocks
+    uncovered = [p for p in patterns if not any(pattern_regex(p).match(t.document) for t in TARGETS)]
+    assert uncovered == [], "collections matched by firestore.rules without a row in TARGETS"
 
 
 @pytest.fixture

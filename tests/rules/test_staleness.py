@@ -42,9 +42,7 @@ def remove_member(db: Client, caller: str) -> None:
     db.document(f"orgs/{ORG}/members/{uid_of(caller)}").delete()
 
 
-def test_default_rules_admit_a_removed_member_for_their_tokens_lifetime(
-    world: RulesWorld, admin_db: Client
-) -> None:
+def test_default_rules_admit_a_removed_member_for_their_tokens_lifetime(world: RulesWorld, admin_db: Client) -> None:
     stale = world.client("member")  # token still says {o: {ORG: 2}}
     remove_member(admin_db, "member")
     assert stale.get(PROJECT).status_code == 200

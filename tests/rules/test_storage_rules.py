@@ -48,9 +48,13 @@ def upload(client: httpx.Client, host: str, bucket_name: str, name: str, data: b
     uploader = client.headers.get("X-Test-Uid", "nobody")
     metadata = {"name": name, "contentType": content_type, "metadata": {"uploaderUid": uploader}}
     body = (
-        f"--{BOUNDARY}\r\nContent-Type: application/json; charset=utf-8\r\n\r\n{json.dumps(metadata)}\r\n"
-        f"--{BOUNDARY}\r\nContent-Type: {content_type}\r\n\r\n"
-    ).encode() + data + f"\r\n--{BOUNDARY}--".encode()
+        (
+            f"--{BOUNDARY}\r\nContent-Type: application/json; charset=utf-8\r\n\r\n{json.dumps(metadata)}\r\n"
+            f"--{BOUNDARY}\r\nContent-Type: {content_type}\r\n\r\n"
+        ).encode()
+        + data
+        + f"\r\n--{BOUNDARY}--".encode()
+    )
     headers = {"Content-Type": f"multipart/related; boundary={BOUNDARY}", "X-Goog-Upload-Protocol": "multipart"}
     response = client.post(f"http://{host}/v0/b/{bucket_name}/o", params={"name": name}, content=body, headers=headers)
     return response.status_code

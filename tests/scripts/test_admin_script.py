@@ -24,9 +24,7 @@ def run_admin(*args: str) -> Any:
     return json.loads(done.stdout) if done.stdout.lstrip().startswith("{") else done.stdout
 
 
-def test_grant_and_revoke_platform_admin_keeps_org_claims(
-    admin_db: Client, make_org: Callable[..., SeededOrg]
-) -> None:
+def test_grant_and_revoke_platform_admin_keeps_org_claims(admin_db: Client, make_org: Callable[..., SeededOrg]) -> None:
     org = make_org()
     user: AuthUser = org["member"]
     granted = run_admin("grant-admin", user.email)

@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING
 from firebrick.services.reconcile import reconcile_all, reconcile_org
 from firebrick.state import counters
 from tests.support.orgs import SeededOrg
-from tests.triggers.support import converges, seed_project, seed_task, stats, task_stats, value
+from tests.support.waiting import converges
+from tests.triggers.support import seed_project, seed_task, stats, task_stats, value
 
 if TYPE_CHECKING:
     from google.cloud.firestore import Client, DocumentReference

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from dataclasses import dataclass
 
 import httpx
@@ -50,10 +51,18 @@ def discover() -> Emulators:
     return Emulators(project, hub, auth, firestore, functions, addr("storage"))
 
 
-def reset(emulators: Emulators) -> None:
-    """Wipe all Firestore documents and Auth users (the emulators' own reset endpoints)."""
+def reset(emulators: Emulators, timeout: float = 60.0) -> None:
+    """Wipe all Firestore documents and Auth users (the emulators' own reset endpoints).
+
+    The Firestore emulator answers 409 to a wipe that races an open transaction, and
+    triggers set off by the previous test may still be running: retry until they settle.
+    """
     p = emulators.project_id
-    httpx.delete(
-        f"http://{emulators.firestore}/emulator/v1/projects/{p}/databases/(default)/documents", timeout=30
-    ).raise_for_status()
+    deadline = time.monotonic() + timeout
+    while True:
+        wipe = httpx.delete(f"http://{emulators.firestore}/emulator/v1/projects/{p}/databases/(default)/documents")
+        if wipe.status_code != 409 or time.monotonic() > deadline:
+            wipe.raise_for_status()
+            break
+        time.sleep(0.5)
     httpx.delete(f"http://{emulators.auth}/emulator/v1/projects/{p}/accounts", timeout=30).raise_for_status()

@@ -38,7 +38,7 @@ def encode_value(value: Any) -> dict[str, Any]:
 
 def decode_value(value: dict[str, Any]) -> Any:
     """Firestore REST `Value` -> Python value (timestamps stay ISO strings)."""
-    (kind, inner), = value.items()
+    ((kind, inner),) = value.items()
     if kind == "integerValue":
         return int(inner)
     if kind == "mapValue":

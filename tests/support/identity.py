@@ -25,8 +25,9 @@ def new_email(domain: str = "example.com") -> str:
     return f"user-{uuid.uuid4().hex[:10]}@{domain}"
 
 
-def register(api: httpx.Client, email: str | None = None, password: str = STRONG_PASSWORD,
-             display_name: str = "Ada Lovelace") -> httpx.Response:
+def register(
+    api: httpx.Client, email: str | None = None, password: str = STRONG_PASSWORD, display_name: str = "Ada Lovelace"
+) -> httpx.Response:
     return api.post(
         "/v1/auth/register",
         json={"email": email or new_email(), "password": password, "displayName": display_name},

@@ -1,34 +1,16 @@
-"""Helpers for derived-state tests: bounded polling, seeding, and hand-built trigger events."""
+"""Helpers for derived-state tests: seeding, reading derived fields, and hand-built trigger events."""
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 from firebase_functions import firestore_fn
 from firebase_functions.core import Change
 
 if TYPE_CHECKING:
     from google.cloud.firestore import Client, DocumentReference, DocumentSnapshot
-
-T = TypeVar("T")
-
-#: Upper bound for a trigger chain to settle in the Functions emulator (a bound, never a wait).
-CONVERGE_SECONDS = 90.0
-
-
-def eventually(check: Callable[[], T], timeout: float = CONVERGE_SECONDS, interval: float = 0.25) -> T:
-    """Poll `check` until it stops raising AssertionError; re-raise its last failure at the deadline."""
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            return check()
-        except AssertionError:
-            if time.monotonic() > deadline:
-                raise
-        time.sleep(interval)
 
 
 def seed_project(db: Client, org_id: str, project_id: str = "p1", name: str = "Roadmap") -> DocumentReference:
@@ -105,43 +87,12 @@ def dump_tree(db: Client, root: DocumentReference) -> dict[str, Any]:
     return out
 
 
-def converges(get: Callable[[], Any], want: Any, timeout: float = CONVERGE_SECONDS) -> None:
-    """Poll until `get()` == `want` (bounded); the failure shows the last value seen."""
-
-    def check() -> None:
-        got = get()
-        assert got == want, f"{got!r} != {want!r}"
-
-    eventually(check, timeout)
-
-
 def value(ref: DocumentReference, field_path: str) -> Any:
     """A field of the doc as stored now; None when the field or the doc is absent."""
     node: Any = ref.get().to_dict() or {}
     for part in field_path.split("."):
         node = node.get(part) if isinstance(node, dict) else None
     return node
-
-
-def reset_settled(emulators: Any, timeout: float = 60.0) -> None:
-    """Wipe the emulators, retrying while triggers of the previous test still hold locks.
-
-    The Firestore emulator answers 409 to a wipe that races an open transaction; the
-    derived-state triggers a test sets off may still be running when the next begins.
-    """
-    import httpx
-
-    from tests.support.emulators import reset
-
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            reset(emulators)
-            return
-        except httpx.HTTPStatusError as exc:
-            if exc.response.status_code != 409 or time.monotonic() > deadline:
-                raise
-        time.sleep(0.5)
 
 
 def storage_event(name: str, generation: int, size: int, event_id: str | None = None) -> Any:

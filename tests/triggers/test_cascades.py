@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING
 
 from firebrick.triggers.events import cascade_delete
 from tests.support.orgs import SeededOrg
-from tests.triggers.support import converges, dump_tree, seed_project, seed_task, stats, task_stats, value
+from tests.support.waiting import converges
+from tests.triggers.support import dump_tree, seed_project, seed_task, stats, task_stats, value
 
 if TYPE_CHECKING:
     from google.cloud.firestore import Client

@@ -88,9 +88,7 @@ def test_sync_preserves_claims_it_does_not_own(
     assert stored_claims(support.uid) == {"admin": True, "o": {"org-new": 2}}
 
 
-def test_sync_is_idempotent_and_skips_unchanged_claims(
-    admin_db: Client, make_org: Callable[..., SeededOrg]
-) -> None:
+def test_sync_is_idempotent_and_skips_unchanged_claims(admin_db: Client, make_org: Callable[..., SeededOrg]) -> None:
     from firebrick.triggers.claims import sync_user_claims
 
     org = make_org(claims=False)

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
-
-import httpx
 
 from tests.support.emulators import Emulators
 from tests.support.orgs import SeededOrg
-from tests.triggers.support import converges, seed_project, seed_task, stats, task_stats, value
+from tests.support.triggers import background_triggers_disabled
+from tests.support.waiting import converges
+from tests.triggers.support import seed_project, seed_task, stats, task_stats, value
 
 if TYPE_CHECKING:
     from google.cloud.firestore import Client
@@ -147,16 +146,6 @@ def test_profile_created_after_membership_gets_its_orgs_map(
     converges(lambda: value(admin_db.document(f"orgs/{org.org_id}/members/{late}"), "displayName"), "Late")
 
 
-@contextmanager
-def _triggers_paused(hub: str) -> Iterator[None]:
-    """Writes made inside are never delivered to triggers: lost events, on demand."""
-    httpx.put(f"http://{hub}/functions/disableBackgroundTriggers", timeout=30).raise_for_status()
-    try:
-        yield
-    finally:
-        httpx.put(f"http://{hub}/functions/enableBackgroundTriggers", timeout=30).raise_for_status()
-
-
 def test_a_lost_create_is_repaired_by_the_next_change_to_that_task(
     admin_db: Client, make_org: Callable[..., SeededOrg], emulators: Emulators
 ) -> None:
@@ -164,7 +153,7 @@ def test_a_lost_create_is_repaired_by_the_next_change_to_that_task(
     project = seed_project(admin_db, org.org_id)
     seed_task(admin_db, project, "seen")
     converges(lambda: task_stats(admin_db, project), (1, {"todo": 1, "doing": 0, "done": 0}))
-    with _triggers_paused(emulators.hub):
+    with background_triggers_disabled(emulators):  # writes inside are never delivered: lost events
         lost = seed_task(admin_db, project, "lost")
     assert task_stats(admin_db, project) == (1, {"todo": 1, "doing": 0, "done": 0})
 

@@ -18,7 +18,8 @@ from firebrick.triggers.projects import on_project_written
 from firebrick.triggers.tasks import on_task_written
 from firebrick.triggers.users import on_user_written
 from tests.support.orgs import SeededOrg
-from tests.triggers.support import converges, dump_tree, seed_project, stats, task_stats, value, written_event
+from tests.support.waiting import converges
+from tests.triggers.support import dump_tree, seed_project, stats, task_stats, value, written_event
 
 if TYPE_CHECKING:
     from google.cloud.firestore import Client, DocumentReference, DocumentSnapshot

@@ -6,13 +6,13 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from firebrick.state.ledger import MARKER_TTL, already_applied, apply_once, marker_ref
+from firebrick.state.event_ledger import MARKER_TTL, already_applied, apply_once, marker_ref
 from tests.triggers.support import value
 
 if TYPE_CHECKING:
     from google.cloud.firestore import Client, Transaction
 
-    from firebrick.state.ledger import Writer
+    from firebrick.state.event_ledger import Writer
 
 
 def _bump(db: Client, path: str) -> object:

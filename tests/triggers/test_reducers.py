@@ -6,8 +6,7 @@ import itertools
 from datetime import UTC, datetime, timedelta
 
 from firebrick.reducers.activity import DocState, entry_id, member_activity, source_changed, task_activity
-from firebrick.reducers.counters import add, change_delta, delta, task_contribution
-from firebrick.state.counters import flatten, nest
+from firebrick.reducers.counters import add, change_delta, delta, flatten, nest, task_contribution
 from firebrick.state.derived import assignee_for, user_org_entry
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)

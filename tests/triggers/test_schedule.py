@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING
 
 from firebrick.triggers.schedule import run_reconcile
 from tests.support.orgs import SeededOrg
-from tests.triggers.support import converges, seed_project, seed_task, task_stats
+from tests.support.waiting import converges
+from tests.triggers.support import seed_project, seed_task, task_stats
 
 if TYPE_CHECKING:
     from google.cloud.firestore import Client

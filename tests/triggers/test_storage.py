@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING, Any
 
 from firebrick.triggers.storage import on_object_deleted, on_object_finalized
 from tests.support.orgs import SeededOrg
-from tests.triggers.support import converges, seed_project, seed_task, stats, storage_event, value
+from tests.support.waiting import converges
+from tests.triggers.support import seed_project, seed_task, stats, storage_event, value
 
 if TYPE_CHECKING:
     from google.cloud.firestore import Client

@@ -74,7 +74,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     return app
 
 
-async def _docs() -> HTMLResponse:
+def _docs() -> HTMLResponse:
     # A relative OpenAPI URL works both at /v1/docs and behind the Functions
     # emulator's /<project>/<region>/api/v1/docs prefix.
     return get_swagger_ui_html(openapi_url="openapi.json", title="Firebrick API docs")

@@ -1,22 +1,29 @@
-"""FastAPI dependencies: the adapter's way to ask "who is calling" and "what may they do".
+"""FastAPI dependencies and parameters: everything a route declares in its signature.
 
-Routers declare what they need with the `Annotated` aliases below and never
-touch tokens or Firestore themselves.
+Routes ask for the `Caller` (database, verified principal, request context), a
+reference to the resource their path names (`ProjectPath`, `TaskPath`, ...) and
+typed headers; they never touch tokens, headers or Firestore themselves, and
+hand all of it to a service.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Annotated, Any
 
-from fastapi import Depends, Path, Request
-from fastapi.concurrency import run_in_threadpool
+from fastapi import Depends, Header, Path, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from firebrick.audit import RequestMeta
 from firebrick.auth.principal import Principal
+from firebrick.auth.step_up import MAX_TOKEN_CHARS, STEP_UP_HEADER
+from firebrick.clients import firestore_client
+from firebrick.context import Caller, RequestContext, request_context
 from firebrick.errors import Unauthenticated
-from firebrick.policy import Access
+from firebrick.etag import MAX_HEADER_CHARS
+from firebrick.logs import request_id_var
+from firebrick.models.common import ID_PATTERN, ListQuery
+from firebrick.models.projects import ProjectListQuery
+from firebrick.models.refs import CommentRef, MemberRef, OrgRef, ProjectRef, TaskRef, TokenRef
+from firebrick.models.tasks import TaskListQuery
 
 if TYPE_CHECKING:
     from google.cloud.firestore import Client
@@ -24,7 +31,7 @@ if TYPE_CHECKING:
 bearer_scheme = HTTPBearer(auto_error=False, description="Firebase ID token or service token")
 
 
-async def current_principal(
+def current_principal(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)],
 ) -> Principal:
@@ -37,74 +44,108 @@ async def current_principal(
         bearer = credentials.credentials
     elif request.headers.get("authorization"):
         raise Unauthenticated("A bearer token is required")
-    presented = Presented(
-        bearer=bearer,
-        session_cookie=request.cookies.get(SESSION_COOKIE),
-        method=request.method,
-        csrf_token=request.headers.get(CSRF_HEADER),
-        origin=request.headers.get("origin"),
+    return authenticate(
+        Presented(
+            bearer=bearer,
+            session_cookie=request.cookies.get(SESSION_COOKIE),
+            method=request.method,
+            csrf_token=request.headers.get(CSRF_HEADER),
+            origin=request.headers.get("origin"),
+        )
     )
-    # Verification is blocking (key fetch, revocation lookup).
-    return await run_in_threadpool(authenticate, presented)
 
 
-CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
-
-
-# --- Org-scoped routes -------------------------------------------------------------
-
-#: Path segment ids: Firestore-safe, bounded (a bad id is a 422, never a query).
-ORG_ID_PATTERN = r"^[A-Za-z0-9_-]{1,128}$"
-
-
-def firestore_db() -> Any:
-    """The Firestore client; a dependency so routers hand it to services untouched."""
-    from firebrick.clients import firestore_client
-
-    return firestore_client()
+def current_context(request: Request) -> RequestContext:
+    """Request id, client address (trusted proxy hops) and user agent, for audit entries and rate limits."""
+    peer = request.client.host if request.client else None
+    return request_context(request.headers, peer, request_id_var.get())
 
 
 if TYPE_CHECKING:
-    Db = Annotated[Client, Depends(firestore_db)]
+    Db = Annotated[Client, Depends(firestore_client)]
 else:  # FastAPI evaluates this at import: keep google.cloud.firestore out of the app's cold start
-    Db = Annotated[object, Depends(firestore_db)]
+    Db = Annotated[Any, Depends(firestore_client)]
+Ctx = Annotated[RequestContext, Depends(current_context)]
 
 
-def request_meta(request: Request) -> RequestMeta:
-    """Where the request came from, for audit entries."""
-    return RequestMeta(
-        ip=request.client.host if request.client else None, user_agent=request.headers.get("user-agent")
-    )
+def current_caller(db: Db, principal: Annotated[Principal, Depends(current_principal)], ctx: Ctx) -> Caller:
+    """Who runs the command, from where, against which database: what every service takes first."""
+    return Caller(db, principal, ctx)
 
 
-Meta = Annotated[RequestMeta, Depends(request_meta)]
+CurrentCaller = Annotated[Caller, Depends(current_caller)]
+
+# --- Path ids: Firestore-safe and bounded, so a bad id is a 422, never a query ----------
+
+OrgId = Annotated[str, Path(alias="orgId", pattern=ID_PATTERN, description="Organization id")]
+ProjectId = Annotated[str, Path(alias="projectId", pattern=ID_PATTERN, description="Project id")]
+TaskId = Annotated[str, Path(alias="taskId", pattern=ID_PATTERN, description="Task id")]
+CommentId = Annotated[str, Path(alias="commentId", pattern=ID_PATTERN, description="Comment id")]
+MemberUid = Annotated[str, Path(alias="uid", pattern=ID_PATTERN, description="The member's uid")]
+TokenId = Annotated[str, Path(alias="tokenId", pattern=ID_PATTERN, description="Service token id")]
 
 
-@dataclass(frozen=True, slots=True)
-class OrgContext:
-    """An org-scoped request: who is calling, which org, and what they hold there."""
-
-    org_id: str
-    principal: Principal
-    access: Access
+def _org(org_id: OrgId) -> OrgRef:
+    return OrgRef(org_id=org_id)
 
 
-async def org_context(
-    orgId: Annotated[str, Path(pattern=ORG_ID_PATTERN, description="Organization id")],  # noqa: N803
-    principal: CurrentPrincipal,
-    db: Db,
-) -> OrgContext:
-    """Resolve the caller's access to the path's org (one membership read).
-
-    It does not decide anything: routes/services pass `ctx.access` to
-    `policy.authorize(...)`, which answers 404 to outsiders and 403 to members
-    whose role is too low.
-    """
-    from firebrick.services.access import org_access
-
-    access = await run_in_threadpool(org_access, db, principal, orgId)
-    return OrgContext(org_id=orgId, principal=principal, access=access)
+def _member(org_id: OrgId, uid: MemberUid) -> MemberRef:
+    return MemberRef(org_id=org_id, uid=uid)
 
 
-#: Use in any route under `/orgs/{orgId}`: `ctx: OrgAccess`.
-OrgAccess = Annotated[OrgContext, Depends(org_context)]
+def _token(org_id: OrgId, token_id: TokenId) -> TokenRef:
+    return TokenRef(org_id=org_id, token_id=token_id)
+
+
+def _project(org_id: OrgId, project_id: ProjectId) -> ProjectRef:
+    return ProjectRef(org_id=org_id, project_id=project_id)
+
+
+def _task(org_id: OrgId, project_id: ProjectId, task_id: TaskId) -> TaskRef:
+    return TaskRef(org_id=org_id, project_id=project_id, task_id=task_id)
+
+
+def _comment(org_id: OrgId, project_id: ProjectId, task_id: TaskId, comment_id: CommentId) -> CommentRef:
+    return CommentRef(org_id=org_id, project_id=project_id, task_id=task_id, comment_id=comment_id)
+
+
+#: The resource a route's path names, as the reference its service takes.
+OrgPath = Annotated[OrgRef, Depends(_org)]
+MemberPath = Annotated[MemberRef, Depends(_member)]
+TokenPath = Annotated[TokenRef, Depends(_token)]
+ProjectPath = Annotated[ProjectRef, Depends(_project)]
+TaskPath = Annotated[TaskRef, Depends(_task)]
+CommentPath = Annotated[CommentRef, Depends(_comment)]
+
+# --- Query strings: closed models (an unknown parameter is a 422, never a wider listing) ---
+
+ListParams = Annotated[ListQuery, Query()]
+ProjectListParams = Annotated[ProjectListQuery, Query()]
+TaskListParams = Annotated[TaskListQuery, Query()]
+
+# --- Headers ----------------------------------------------------------------------------------
+
+IfMatch = Annotated[
+    str | None,
+    Header(
+        alias="If-Match",
+        max_length=MAX_HEADER_CHARS,
+        description="ETag of the version the change is based on; 412 when the resource has changed since.",
+    ),
+]
+IfNoneMatch = Annotated[
+    str | None,
+    Header(
+        alias="If-None-Match",
+        max_length=MAX_HEADER_CHARS,
+        description="ETag(s) the client holds; 304 without a body when the resource is unchanged.",
+    ),
+]
+StepUpHeader = Annotated[
+    str | None,
+    Header(
+        alias=STEP_UP_HEADER,
+        max_length=MAX_TOKEN_CHARS,
+        description="Step-up token from POST /v1/auth/mfa/step-up; required for this action once the caller has TOTP.",
+    ),
+]

@@ -51,8 +51,8 @@ def _header(scope: Scope, name: bytes) -> str | None:
     return None
 
 
-class RequestContextMiddleware:
-    """Give each request an ID (caller's if safe, else new), echo it, log one access line."""
+class HttpMiddleware:
+    """Base of the middleware here: HTTP requests go to `handle`, anything else straight through."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -61,6 +61,16 @@ class RequestContextMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        await self.handle(scope, receive, send)
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        raise NotImplementedError
+
+
+class RequestContextMiddleware(HttpMiddleware):
+    """Give each request an ID (caller's if safe, else new), echo it, log one access line."""
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         incoming = _header(scope, b"x-request-id")
         request_id = incoming if incoming and _SAFE_REQUEST_ID.match(incoming) else new_id()
         token = request_id_var.set(request_id)
@@ -95,17 +105,14 @@ class RequestContextMiddleware:
                 request_id_var.reset(token)
 
 
-class BodyLimitMiddleware:
+class BodyLimitMiddleware(HttpMiddleware):
     """Refuse bodies over `max_bytes` with 413, by Content-Length or by counting the stream."""
 
     def __init__(self, app: ASGIApp, max_bytes: int) -> None:
-        self.app = app
+        super().__init__(app)
         self.max_bytes = max_bytes
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         declared = _header(scope, b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
             await _send_problem(scope, send, PayloadTooLarge(f"Request bodies are limited to {self.max_bytes} bytes"))
@@ -124,16 +131,10 @@ class BodyLimitMiddleware:
         await self.app(scope, counting_receive, send)
 
 
-class SecurityHeadersMiddleware:
+class SecurityHeadersMiddleware(HttpMiddleware):
     """Add hardening headers to every response; API responses are never cached."""
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         is_docs = scope["path"].endswith("/docs")
 
         async def send_with_headers(message: Message) -> None:
@@ -165,18 +166,12 @@ async def _send_problem(scope: Scope, send: Send, error: PayloadTooLarge) -> Non
     await send({"type": "http.response.body", "body": body})
 
 
-class FirestoreOpsMiddleware:
+class FirestoreOpsMiddleware(HttpMiddleware):
     """Benchmarks only: echo the request's billed Firestore ops as response headers."""
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         from firebrick.opcount import OpCounter, current_counter
 
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
         counter = OpCounter()
         token = current_counter.set(counter)
 

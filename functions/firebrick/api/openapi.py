@@ -12,28 +12,43 @@ from typing import Any
 
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
-from pydantic import BaseModel, Field
 
-PROBLEM_MEDIA_TYPE = "application/problem+json"
+from firebrick.api.problems import PROBLEM_MEDIA_TYPE
+from firebrick.models.problems import Problem
+
 _REF = "#/components/schemas/Problem"
 
+#: OpenAPI `responses` of an operation, by status.
+Responses = dict[int | str, dict[str, Any]]
 
-class FieldProblem(BaseModel):
-    loc: list[str | int] = Field(description="Where the input failed, e.g. ['body', 'title']")
-    msg: str
-    type: str
+ETAG_HEADER = {"ETag": {"description": "Version of the resource, for `If-Match`", "schema": {"type": "string"}}}
+NOT_MODIFIED: Responses = {304: {"description": "Not modified (`If-None-Match`)"}}
+
+_DESCRIPTIONS = {
+    400: "Bad request (e.g. invalid cursor)",
+    401: "Missing or invalid credentials",
+    403: "The caller's role does not allow this",
+    404: "Not found, or not visible to the caller",
+    409: "Conflict",
+    412: "`If-Match` does not match the current ETag",
+    413: "Request body too large",
+    422: "Invalid input",
+    429: "Rate limited",
+}
 
 
-class Problem(BaseModel):
-    """RFC 9457 problem details; `code` is stable, switch on it."""
+def problems(*statuses: int) -> Responses:
+    """OpenAPI error responses; their problem+json content (and 401/413/500) are filled in below."""
+    return {status: {"description": _DESCRIPTIONS[status]} for status in statuses}
 
-    type: str = Field(examples=["https://firebrick.dev/problems/not_found"])
-    title: str
-    status: int
-    code: str = Field(examples=["not_found"], description="Stable machine-readable error code")
-    detail: str
-    instance: str | None = None
-    errors: list[FieldProblem] | None = Field(None, description="Validation failures (422 only)")
+
+#: What each kind of route declares: a listing, a create (201 + ETag), a versioned read
+#: (ETag, 304), an update (`If-Match`: 412), a delete.
+LISTED = problems(400, 404, 422)
+CREATED: Responses = {201: {"headers": ETAG_HEADER}, **problems(403, 404, 409, 422)}
+READ: Responses = {200: {"headers": ETAG_HEADER}, **NOT_MODIFIED, **problems(404, 422)}
+UPDATED: Responses = {200: {"headers": ETAG_HEADER}, **problems(403, 404, 409, 412, 422)}
+DELETED = problems(403, 404, 409, 412, 422)
 
 
 def _problem_content() -> dict[str, Any]:

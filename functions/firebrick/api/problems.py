@@ -10,6 +10,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from firebrick.api.deps import current_context
 from firebrick.errors import PROBLEM_TYPE_BASE, FirebrickError, ValidationFailed
 from firebrick.logs import get_logger, log_event
 
@@ -57,7 +58,7 @@ async def _on_firebrick_error(request: Request, exc: Exception) -> ProblemRespon
             code=exc.code,
             status=exc.status,
             path=request.url.path,
-            ip=request.client.host if request.client else None,
+            ip=current_context(request).client_ip,
         )
     return problem_response(exc, request)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from firebrick.auth.settings import get_auth_settings
+from firebrick.config import get_settings
 
 _DISPOSABLE_FILE = Path(__file__).with_name("disposable_domains.txt")
 
@@ -23,6 +23,6 @@ def disposable_domains() -> frozenset[str]:
 def email_domain_blocked(email: str) -> bool:
     """True when the email's domain, or a parent domain of it, is blocked."""
     domain = email.rsplit("@", 1)[-1].strip().lower().rstrip(".")
-    blocked = disposable_domains() | get_auth_settings().blocked_domain_set
+    blocked = disposable_domains() | get_settings().blocked_domain_set
     parts = domain.split(".")
     return any(".".join(parts[i:]) in blocked for i in range(len(parts) - 1))

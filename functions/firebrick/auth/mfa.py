@@ -13,14 +13,15 @@ import os
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from firebrick.auth.settings import derived_key
+from firebrick import paths
+from firebrick.auth.keys import derived_key
 from firebrick.clock import now
 from firebrick.errors import FailedPrecondition, PermissionDenied
+from firebrick.transactions import run_in_transaction
 
 if TYPE_CHECKING:
     from google.cloud.firestore import Client, Transaction
 
-COLLECTION = "userSecrets"
 ISSUER = "Firebrick"
 _VALID_WINDOW = 1  # accept the previous and next 30 s step too (clock drift)
 
@@ -29,10 +30,6 @@ _VALID_WINDOW = 1  # accept the previous and next 30 s step too (clock drift)
 class Enrollment:
     secret: str
     otpauth_uri: str
-
-
-def secret_path(uid: str) -> str:
-    return f"{COLLECTION}/{uid}"
 
 
 def _aead() -> Any:
@@ -54,7 +51,7 @@ def _decrypt(uid: str, blob: str) -> str:
 
 def totp_enabled(db: Client, uid: str) -> bool:
     """True once the user confirmed a TOTP enrollment (one document read)."""
-    snapshot = db.document(secret_path(uid)).get()
+    snapshot = db.document(paths.user_secrets(uid)).get()
     return bool(snapshot.exists and (snapshot.to_dict() or {}).get("totpEnabled") is True)
 
 
@@ -64,7 +61,7 @@ def enroll(db: Client, uid: str, email: str | None) -> Enrollment:
 
     secret = pyotp.random_base32()
     uri = pyotp.TOTP(secret).provisioning_uri(name=email or uid, issuer_name=ISSUER)
-    db.document(secret_path(uid)).set({"totpPending": _encrypt(uid, secret), "pendingAt": now()}, merge=True)
+    db.document(paths.user_secrets(uid)).set({"totpPending": _encrypt(uid, secret), "pendingAt": now()}, merge=True)
     return Enrollment(secret, uri)
 
 
@@ -82,15 +79,9 @@ def _matching_step(secret: str, code: str, after_step: int) -> int | None:
     return None
 
 
-def _run_transaction(db: Client, body: Any) -> Any:
-    from google.cloud import firestore
-
-    return firestore.transactional(body)(db.transaction())
-
-
 def confirm(db: Client, uid: str, code: str) -> None:
     """Activate the pending secret if `code` matches it; refused codes change nothing."""
-    ref = db.document(secret_path(uid))
+    ref = db.document(paths.user_secrets(uid))
 
     def body(transaction: Transaction) -> None:
         data = ref.get(transaction=transaction).to_dict() or {}
@@ -106,12 +97,12 @@ def confirm(db: Client, uid: str, code: str) -> None:
             merge=True,
         )
 
-    _run_transaction(db, body)
+    run_in_transaction(db, body)
 
 
 def verify_code(db: Client, uid: str, code: str) -> None:
     """Accept a current, unused code of the active secret (a replayed code is refused)."""
-    ref = db.document(secret_path(uid))
+    ref = db.document(paths.user_secrets(uid))
 
     def body(transaction: Transaction) -> None:
         data = ref.get(transaction=transaction).to_dict() or {}
@@ -123,4 +114,4 @@ def verify_code(db: Client, uid: str, code: str) -> None:
             raise PermissionDenied("Invalid code", reason="invalid_totp_code")
         transaction.update(ref, {"lastStep": step})
 
-    _run_transaction(db, body)
+    run_in_transaction(db, body)

@@ -17,8 +17,9 @@ import time
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from firebrick import paths
+from firebrick.auth.keys import ALGORITHM, KeySet, configured_keyset
 from firebrick.auth.principal import Principal, PrincipalKind
-from firebrick.auth.signing_keys import ALGORITHM, KeySet, configured_keyset
 from firebrick.config import get_settings
 from firebrick.errors import Unauthenticated
 from firebrick.logs import get_logger, log_event
@@ -48,10 +49,6 @@ def audience() -> str:
     return f"firebrick-api:{get_settings().project_id}"
 
 
-def token_path(org_id: str, token_id: str) -> str:
-    return f"orgs/{org_id}/tokens/{token_id}"
-
-
 def mint_service_token(
     org_id: str, token_id: str, role: Role, expires_at: datetime, *, keyset: KeySet | None = None
 ) -> str:
@@ -73,8 +70,9 @@ def mint_service_token(
         "nbf": issued,
         "exp": int(expires_at.timestamp()),
     }
-    signed = jwt.encode(claims, keyset.active.private_key, algorithm=ALGORITHM,
-                        headers={"kid": keyset.active.kid, "typ": "JWT"})
+    signed = jwt.encode(
+        claims, keyset.active.private_key, algorithm=ALGORITHM, headers={"kid": keyset.active.kid, "typ": "JWT"}
+    )
     return SERVICE_TOKEN_PREFIX + signed
 
 
@@ -89,7 +87,7 @@ def decode_service_token(token: str, *, keyset: KeySet | None = None) -> dict[st
 
     if not token.startswith(SERVICE_TOKEN_PREFIX):
         raise _refuse("prefix")
-    raw = token[len(SERVICE_TOKEN_PREFIX):]
+    raw = token[len(SERVICE_TOKEN_PREFIX) :]
     keyset = keyset or configured_keyset()
     try:
         # The header only picks which of our keys to verify with; nothing is trusted before decode().
@@ -118,7 +116,8 @@ def decode_service_token(token: str, *, keyset: KeySet | None = None) -> dict[st
     org_id, jti = claims.get("org"), claims.get("jti")
     if not (isinstance(org_id, str) and org_id and isinstance(jti, str) and jti and claims.get("sub") == f"svc:{jti}"):
         raise _refuse("shape")
-    if not (isinstance(role, str) and role in Role.__members__ and Role[role] <= MAX_ROLE):
+    named = Role.named(role)
+    if named is None or named > MAX_ROLE:
         raise _refuse("role")
     return claims
 
@@ -136,7 +135,7 @@ def _token_active(db: Client, org_id: str, token_id: str) -> bool:
         cached = _status_cache.get(key)
     if cached and cached[0] > now_mono:
         return cached[1]
-    snapshot = db.document(token_path(org_id, token_id)).get()
+    snapshot = db.document(paths.token(org_id, token_id)).get()
     data = (snapshot.to_dict() or {}) if snapshot.exists else {}
     active = bool(snapshot.exists and data.get("revokedAt") is None and data.get("orgId") == org_id)
     with _cache_lock:

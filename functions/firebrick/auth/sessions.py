@@ -20,10 +20,11 @@ import hmac
 import time
 from datetime import timedelta
 
+from firebrick.auth.keys import derived_key
 from firebrick.auth.principal import Principal
-from firebrick.auth.settings import derived_key, get_auth_settings
 from firebrick.auth.tokens import decode_firebase_id_token, principal_from_decoded
 from firebrick.clients import firebase_app
+from firebrick.config import get_settings
 from firebrick.errors import PermissionDenied, Unauthenticated
 
 SESSION_COOKIE = "__session"
@@ -43,7 +44,7 @@ def check_csrf(session_cookie: str, method: str, header_token: str | None, origi
     """Refuse a state-changing cookie request without the session's CSRF token (or from a foreign origin)."""
     if method.upper() in SAFE_METHODS:
         return
-    allowed = get_auth_settings().session_origin_set
+    allowed = get_settings().session_origin_set
     if origin and allowed and origin.rstrip("/") not in allowed:
         raise PermissionDenied("Cross-site request refused", reason="csrf")
     if not header_token or not hmac.compare_digest(header_token, csrf_token_for(session_cookie)):
@@ -51,7 +52,7 @@ def check_csrf(session_cookie: str, method: str, header_token: str | None, origi
 
 
 def session_max_age() -> int:
-    return get_auth_settings().session_cookie_days * 86400
+    return get_settings().session_cookie_days * 86400
 
 
 def create_session_cookie(id_token: str) -> tuple[str, Principal]:
@@ -59,7 +60,7 @@ def create_session_cookie(id_token: str) -> tuple[str, Principal]:
     from firebase_admin import auth
 
     decoded = decode_firebase_id_token(id_token)
-    recent = get_auth_settings().session_recent_sign_in_seconds
+    recent = get_settings().session_recent_sign_in_seconds
     if time.time() - float(decoded.get("auth_time", 0)) > recent:
         raise Unauthenticated("Sign in again to start a session")
     try:

@@ -5,41 +5,36 @@ from the auth secret, purpose "step-up", so no other token kind verifies with
 it). Sensitive actions call `require_step_up(...)`: users without TOTP pass
 (the spec makes step-up apply once MFA is on); users with TOTP must send a
 valid, unexpired token of their own in `X-Step-Up-Token`, else 403
-`step_up_required`. Usable from routes and callables alike.
+`step_up_required`. Called by the services, so REST and callables agree.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
-from firebrick.auth.principal import Principal, PrincipalKind
-from firebrick.auth.settings import derived_key, get_auth_settings
+from firebrick.auth.keys import derived_key
+from firebrick.auth.principal import PrincipalKind
+from firebrick.config import get_settings
 from firebrick.errors import PermissionDenied, StepUpRequired
 from firebrick.ids import new_id
 
 if TYPE_CHECKING:
-    from google.cloud.firestore import Client
+    from firebrick.context import Caller
 
 STEP_UP_HEADER = "X-Step-Up-Token"
 TOKEN_TYPE = "step-up"  # noqa: S105 (a claim value, not a secret)
 ISSUER = "firebrick"
 AUDIENCE = "firebrick:step-up"
 ALGORITHMS = ["HS256"]  # the only algorithm this verifier accepts
-_MAX_TOKEN_CHARS = 2048
-
-
-class HasHeaders(Protocol):
-    @property
-    def headers(self) -> Mapping[str, str]: ...
+MAX_TOKEN_CHARS = 2048
 
 
 def issue_step_up_token(uid: str) -> tuple[str, int]:
     """A new step-up token for `uid` and its lifetime in seconds."""
     import jwt
 
-    ttl = get_auth_settings().step_up_ttl_seconds
+    ttl = get_settings().step_up_ttl_seconds
     issued = int(time.time())
     claims = {
         "iss": ISSUER,
@@ -59,7 +54,7 @@ def verify_step_up_token(token: str, uid: str) -> dict[str, Any]:
     """The claims of a valid step-up token issued to `uid`; StepUpRequired otherwise."""
     import jwt
 
-    if not token or len(token) > _MAX_TOKEN_CHARS:
+    if not token or len(token) > MAX_TOKEN_CHARS:
         raise StepUpRequired("A valid step-up token is required for this action")
     try:
         claims: dict[str, Any] = jwt.decode(
@@ -77,24 +72,18 @@ def verify_step_up_token(token: str, uid: str) -> dict[str, Any]:
     return claims
 
 
-def require_step_up(principal: Principal, step_up_token: str | None, *, db: Client | None = None) -> None:
+def require_step_up(caller: Caller, step_up_token: str | None) -> None:
     """Raise StepUpRequired unless the caller has no TOTP or presented a valid step-up token.
 
     Costs one document read (the user's MFA state) when no token is given and
     none when a valid token is: a valid token proves TOTP was checked.
     """
     from firebrick.auth.mfa import totp_enabled
-    from firebrick.clients import firestore_client
 
-    if principal.kind != PrincipalKind.user:
+    if caller.principal.kind != PrincipalKind.user:
         raise PermissionDenied("This action needs a signed-in user")
     if step_up_token:
-        verify_step_up_token(step_up_token, principal.uid)
+        verify_step_up_token(step_up_token, caller.uid)
         return
-    if totp_enabled(db or firestore_client(), principal.uid):
+    if totp_enabled(caller.db, caller.uid):
         raise StepUpRequired("A valid step-up token is required for this action")
-
-
-def require_step_up_for_request(principal: Principal, request: HasHeaders, *, db: Client | None = None) -> None:
-    """`require_step_up` with the token taken from the request's `X-Step-Up-Token` header."""
-    require_step_up(principal, request.headers.get(STEP_UP_HEADER), db=db)

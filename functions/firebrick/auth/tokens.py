@@ -17,8 +17,8 @@ from collections.abc import Callable
 from typing import Any
 
 from firebrick.auth.principal import Principal, PrincipalKind
-from firebrick.auth.settings import get_auth_settings
 from firebrick.clients import firebase_app
+from firebrick.config import get_settings
 from firebrick.errors import Unauthenticated
 from firebrick.logs import get_logger, log_event
 
@@ -41,7 +41,7 @@ def _user_state(uid: str) -> tuple[float, bool]:
     """(tokens valid after, disabled) for `uid`, from cache or one Auth lookup."""
     from firebase_admin import auth
 
-    ttl = get_auth_settings().revocation_cache_seconds
+    ttl = get_settings().revocation_cache_seconds
     now_mono = time.monotonic()
     with _states_lock:
         cached = _user_states.get(uid)

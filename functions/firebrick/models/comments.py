@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import StringConstraints
+from pydantic import Field, StringConstraints
 
 from firebrick.models.common import NoControlChars, RequestModel, ResponseModel, UpdateModel
 
@@ -21,12 +21,12 @@ class CommentUpdate(UpdateModel):
 
 
 class Comment(ResponseModel):
-    id: str
-    org_id: str
-    project_id: str
-    task_id: str
+    id: str = Field(description="Comment id")
+    org_id: str = Field(description="Id of the org it belongs to")
+    project_id: str = Field(description="Id of the project it belongs to")
+    task_id: str = Field(description="Id of the task it is on")
     body: str
-    author_uid: str
-    created_at: datetime | None = None
-    edited_at: datetime | None = None
-    edited_by: str | None = None
+    author_uid: str = Field(description="uid of its author")
+    created_at: datetime | None = Field(None, description="When it was written (UTC)")
+    edited_at: datetime | None = Field(None, description="When it was last edited (UTC); null if never")
+    edited_by: str | None = Field(None, description="uid of who edited it last: the author, or a moderator")

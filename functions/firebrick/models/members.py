@@ -1,24 +1,20 @@
-"""Memberships: request and response bodies."""
+"""Memberships: what a client may send, and what it gets back."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel
+from pydantic import Field
 
-from firebrick.models.roles import RoleName, StrictModel
+from firebrick.models.common import RequestModel, ResponseModel, RoleName
 
 
-class MemberUpdate(StrictModel):
+class MemberUpdate(RequestModel):
     role: RoleName
 
 
-class Member(BaseModel):
-    uid: str
+class Member(ResponseModel):
+    uid: str = Field(description="The member's user id")
     role: RoleName
-    displayName: str | None = None  # noqa: N815 - JSON field names follow the data model
-    joinedAt: datetime | None = None  # noqa: N815
-
-
-class MemberList(BaseModel):
-    items: list[Member]
+    display_name: str | None = Field(None, description="Copied from the member's profile by a trigger")
+    joined_at: datetime | None = Field(None, description="When they joined (UTC)")

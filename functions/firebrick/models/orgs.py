@@ -1,37 +1,23 @@
-"""Orgs: request and response bodies."""
+"""Orgs: what a client may send, and what it gets back."""
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Annotated
+from pydantic import Field
 
-from pydantic import BaseModel, StringConstraints
-
-from firebrick.models.roles import RoleName, StrictModel
-
-#: 1-100 characters after trimming, no control characters.
-OrgName = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100, pattern=r"^[^\x00-\x1f\x7f]+$")
-]
+from firebrick.models.common import Created, Name, RequestModel, RoleName
 
 
-class OrgCreate(StrictModel):
-    name: OrgName
+class OrgCreate(RequestModel):
+    name: Name
 
 
-class OrgUpdate(StrictModel):
-    name: OrgName
+class OrgUpdate(RequestModel):
+    name: Name
 
 
-class Org(BaseModel):
-    """An org as the caller sees it; `role` is the caller's own (None for platform admins)."""
+class Org(Created):
+    """An org as the caller sees it."""
 
-    id: str
+    id: str = Field(description="Org id")
     name: str
-    createdAt: datetime | None = None  # noqa: N815 - JSON field names follow the data model
-    createdBy: str | None = None  # noqa: N815
-    role: RoleName | None = None
-
-
-class OrgList(BaseModel):
-    items: list[Org]
+    role: RoleName | None = Field(None, description="The caller's own role; null for support staff")

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
 from pydantic import Field, StringConstraints
 
-from firebrick.models.common import NoControlChars, RequestModel, ResponseModel, UpdateModel
+from firebrick.models.common import ListQuery, NoControlChars, RequestModel, ResponseModel, Updated, UpdateModel
 
 ProjectName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120), NoControlChars]
 ProjectDescription = Annotated[str, StringConstraints(max_length=5000), NoControlChars]
@@ -24,6 +23,10 @@ class ProjectUpdate(UpdateModel):
     archived: bool | None = None
 
 
+class ProjectListQuery(ListQuery):
+    archived: bool | None = Field(None, description="Only archived (true) or active (false) projects")
+
+
 class StatusCounts(ResponseModel):
     todo: int = 0
     doing: int = 0
@@ -37,14 +40,10 @@ class ProjectStats(ResponseModel):
     by_status: StatusCounts = Field(default_factory=StatusCounts)
 
 
-class Project(ResponseModel):
-    id: str
-    org_id: str
+class Project(Updated):
+    id: str = Field(description="Project id")
+    org_id: str = Field(description="Id of the org it belongs to")
     name: str
     description: str = ""
-    archived: bool = False
-    created_at: datetime | None = None
-    created_by: str | None = None
-    updated_at: datetime | None = None
-    updated_by: str | None = None
+    archived: bool = Field(False, description="Archived projects take no new tasks")
     stats: ProjectStats = Field(default_factory=ProjectStats)

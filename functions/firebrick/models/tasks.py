@@ -7,14 +7,13 @@ from typing import Annotated, ClassVar, Literal
 
 from pydantic import AfterValidator, AwareDatetime, BeforeValidator, Field, StringConstraints
 
-from firebrick.models.common import ID_PATTERN, NoControlChars, RequestModel, ResponseModel, UpdateModel
+from firebrick.models.common import DocId, ListQuery, NoControlChars, RequestModel, ResponseModel, Updated, UpdateModel
 
 TaskStatus = Literal["todo", "doing", "done"]
 TASK_STATUSES: tuple[TaskStatus, ...] = ("todo", "doing", "done")
 
 TaskTitle = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), NoControlChars]
 TaskDescription = Annotated[str, StringConstraints(max_length=10000), NoControlChars]
-Uid = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
 Label = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40), NoControlChars]
 
 
@@ -25,6 +24,8 @@ def _unique(labels: list[str]) -> list[str]:
 
 
 Labels = Annotated[list[Label], Field(max_length=20), AfterValidator(_unique)]
+
+
 def _iso_string(value: object) -> object:
     # Strict mode would refuse every string; lax mode would accept numbers as epoch seconds.
     if not isinstance(value, str | datetime):
@@ -55,7 +56,7 @@ class TaskCreate(RequestModel):
     title: TaskTitle
     description: TaskDescription = ""
     status: TaskStatus = "todo"
-    assignee_uid: Uid | None = None
+    assignee_uid: DocId | None = None
     due_at: DueAt | None = None
     labels: Labels = Field(default_factory=list)
 
@@ -68,9 +69,14 @@ class TaskUpdate(UpdateModel):
     title: TaskTitle | None = None
     description: TaskDescription | None = None
     status: TaskStatus | None = None
-    assignee_uid: Uid | None = None
+    assignee_uid: DocId | None = None
     due_at: DueAt | None = None
     labels: Labels | None = None
+
+
+class TaskListQuery(ListQuery):
+    status: TaskStatus | None = None
+    assignee_uid: DocId | None = None
 
 
 class Assignee(ResponseModel):
@@ -78,20 +84,16 @@ class Assignee(ResponseModel):
     display_name: str | None = None
 
 
-class Task(ResponseModel):
-    id: str
-    org_id: str
-    project_id: str
+class Task(Updated):
+    id: str = Field(description="Task id")
+    org_id: str = Field(description="Id of the org it belongs to")
+    project_id: str = Field(description="Id of the project it belongs to")
     title: str
     description: str = ""
     status: TaskStatus = "todo"
-    assignee_uid: str | None = None
+    assignee_uid: str | None = Field(None, description="uid of the member it is assigned to")
     assignee: Assignee | None = Field(default=None, description="Derived by triggers from assigneeUid.")
     due_at: datetime | None = None
     labels: list[str] = Field(default_factory=list)
-    comment_count: int = 0
-    attachment_count: int = 0
-    created_at: datetime | None = None
-    created_by: str | None = None
-    updated_at: datetime | None = None
-    updated_by: str | None = None
+    comment_count: int = Field(0, description="Derived by triggers")
+    attachment_count: int = Field(0, description="Derived by triggers")

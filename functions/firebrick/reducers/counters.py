@@ -69,3 +69,35 @@ def add(total: dict[str, int], part: Mapping[str, int]) -> dict[str, int]:
     for key, value in part.items():
         total[key] = total.get(key, 0) + int(value)
     return total
+
+
+def nest(flat: Mapping[str, Any]) -> dict[str, Any]:
+    """`{"byStatus.todo": 1}` -> `{"byStatus": {"todo": 1}}` (for set(merge=True) and maps)."""
+    out: dict[str, Any] = {}
+    for path, value in flat.items():
+        node = out
+        *parents, leaf = path.split(".")
+        for part in parents:
+            node = node.setdefault(part, {})
+        node[leaf] = value
+    return out
+
+
+def flatten(data: Mapping[str, Any] | None, prefix: str = "") -> dict[str, int]:
+    """Inverse of `nest`, keeping integer leaves only."""
+    out: dict[str, int] = {}
+    for key, value in (data or {}).items():
+        if isinstance(value, Mapping):
+            out.update(flatten(value, f"{prefix}{key}."))
+        elif isinstance(value, int) and not isinstance(value, bool):
+            out[prefix + key] = value
+    return out
+
+
+def get_path(data: Mapping[str, Any] | None, path: str) -> Any:
+    node: Any = data or {}
+    for part in path.split("."):
+        if not isinstance(node, Mapping):
+            return None
+        node = node.get(part)
+    return node

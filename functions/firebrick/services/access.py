@@ -1,38 +1,44 @@
-"""Resolve what a principal holds in one org, for the policy to judge.
+"""Who may do what in an org: read the caller's membership once, ask the policy.
 
-The API reads the membership document on every org-scoped request (one read):
-claims may be up to an ID token's lifetime stale, the membership doc is not,
-so a removed member is refused at once.
+Every org-scoped command calls `authorize` once, before anything else. Commands
+that write in a transaction pass it, so the decision and the writes it allows
+see the same role; commands that make one conditional write read it just
+before. The membership document decides, not the token's claims (which may be
+an ID token's lifetime stale), so a removed member is refused at once.
+Outsiders get 404, members whose role is too low 403 (`policy.authorize`).
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from firebrick.auth.principal import Principal, PrincipalKind
-from firebrick.policy import Access, Role
+from firebrick import paths, policy
+from firebrick.auth.principal import PrincipalKind
+from firebrick.context import Caller
+from firebrick.policy import Access, Action, Role
 
 if TYPE_CHECKING:
-    from google.cloud.firestore import Client, Transaction
+    from google.cloud.firestore import Transaction
 
 
-def member_path(org_id: str, uid: str) -> str:
-    return f"orgs/{org_id}/members/{uid}"
-
-
-def org_access(db: Client, principal: Principal, org_id: str, *, transaction: Transaction | None = None) -> Access:
-    """The caller's current role in `org_id` (None for outsiders) and platform role.
-
-    Pass `transaction` to read the membership inside it, so a decision and the
-    write it allows see the same role.
-    """
+def _access_of(caller: Caller, org_id: str, transaction: Transaction | None) -> Access:
+    """What the caller holds in `org_id`: their role (None for outsiders) and platform role; one read."""
+    principal = caller.principal
     if principal.kind == PrincipalKind.service:
-        # Service tokens are valid only for the org they name, with the role they carry.
+        # Service tokens are valid only for the org they name, with the role they carry: no read.
         in_scope = principal.service_org_id == org_id
-        return Access(role=principal.service_role if in_scope else None, platform_admin=False)
-    snapshot = db.document(member_path(org_id, principal.uid)).get(transaction=transaction)
-    role: Role | None = None
-    if snapshot.exists:
-        raw = (snapshot.to_dict() or {}).get("role")
-        role = Role[raw] if isinstance(raw, str) and raw in Role.__members__ else None
+        return Access(role=principal.service_role if in_scope else None)
+    snapshot = caller.db.document(paths.member(org_id, principal.uid)).get(transaction=transaction)
+    role = Role.named((snapshot.to_dict() or {}).get("role")) if snapshot.exists else None
     return Access(role=role, platform_admin=principal.platform_admin)
+
+
+def authorize(caller: Caller, org_id: str, action: Action, *, transaction: Transaction | None = None) -> Access:
+    """The caller's access to `org_id` once the policy allowed `action`; NotFound / PermissionDenied otherwise.
+
+    Decisions finer than an action (whose comment, which role change) take the
+    returned Access to the policy's own functions.
+    """
+    access = _access_of(caller, org_id, transaction)
+    policy.authorize(access, action)
+    return access

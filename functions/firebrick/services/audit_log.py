@@ -2,40 +2,26 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
-from firebrick.audit import audit_path
+from firebrick import paths
+from firebrick.context import Caller
 from firebrick.models.audit import AuditEntry
-from firebrick.models.common import Page
+from firebrick.models.common import ListQuery, Page
+from firebrick.models.refs import OrgRef
 from firebrick.policy import Action
-from firebrick.services.documents import decode_cursor, encode_cursor, require
-
-if TYPE_CHECKING:
-    from google.cloud.firestore import Client
-
-    from firebrick.auth.principal import Principal
+from firebrick.services.access import authorize
+from firebrick.services.documents import list_page
 
 
-def list_audit(
-    db: Client, principal: Principal, org_id: str, *, limit: int, cursor: str | None = None
-) -> Page[AuditEntry]:
+def list_audit(caller: Caller, org: OrgRef, query: ListQuery) -> Page[AuditEntry]:
     """A page of `orgs/{orgId}/audit`, ordered by (`at`, id) descending: an investigation starts at the latest."""
-    from google.cloud.firestore import Query
-
-    require(db, principal, org_id, Action.read_audit)
-    path = audit_path(org_id)
-    scope = f"{path}?order=at-desc"
-    query: Any = (
-        db.collection(path).order_by("at", direction=Query.DESCENDING).order_by("__name__", direction=Query.DESCENDING)
+    authorize(caller, org.org_id, Action.read_audit)
+    collection = paths.audit(org.org_id)
+    return list_page(
+        caller.db.collection(collection),
+        scope=f"{collection}?order=at-desc",
+        limit=query.limit,
+        cursor=query.cursor,
+        build=lambda i, d: AuditEntry.model_validate({**d, "id": i}),
+        order_field="at",
+        newest_first=True,
     )
-    if cursor is not None:
-        at, entry_id = decode_cursor(scope, cursor)
-        query = query.start_after({"at": at, "__name__": entry_id})
-    snapshots = list(query.limit(limit + 1).stream())
-    page = snapshots[:limit]
-    items = [AuditEntry.model_validate({**(s.to_dict() or {}), "id": s.id}) for s in page]
-    next_cursor = None
-    if len(snapshots) > limit:
-        last = page[-1]
-        next_cursor = encode_cursor(scope, (last.to_dict() or {})["at"], last.id)
-    return Page[AuditEntry](items=items, next_cursor=next_cursor)

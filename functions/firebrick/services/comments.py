@@ -1,4 +1,4 @@
-"""Comments on a task: create, list, edit, delete. No HTTP here.
+"""Comments on a task: create, list, read, edit, delete. No HTTP here.
 
 Members comment and edit or delete their own comments; admins and owners
 moderate anyone's. The author check runs against the version being written
@@ -7,163 +7,103 @@ moderate anyone's. The author check runs against the version being written
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Mapping
+from typing import Any
 
+from firebrick import paths, policy
 from firebrick.clock import now
+from firebrick.context import Caller
 from firebrick.errors import NotFound
 from firebrick.ids import new_id
 from firebrick.models.comments import Comment, CommentCreate, CommentUpdate
-from firebrick.models.common import Page
-from firebrick.policy import Access, Action, allows, authorize
-from firebrick.services.documents import (
-    Versioned,
-    create_document,
-    delete_document,
-    etag_of,
-    list_page,
-    read_document,
-    require,
-    update_document,
-)
-from firebrick.services.tasks import task_not_found, task_path
-
-if TYPE_CHECKING:
-    from google.cloud.firestore import Client
-
-    from firebrick.auth.principal import Principal
-
-
-def comments_path(org_id: str, project_id: str, task_id: str) -> str:
-    return f"{task_path(org_id, project_id, task_id)}/comments"
-
-
-def comment_path(org_id: str, project_id: str, task_id: str, comment_id: str) -> str:
-    return f"{comments_path(org_id, project_id, task_id)}/{comment_id}"
+from firebrick.models.common import ListQuery, Page
+from firebrick.models.refs import CommentRef, TaskRef
+from firebrick.policy import Access, Action
+from firebrick.services import documents
+from firebrick.services.access import authorize
+from firebrick.services.documents import Versioned
+from firebrick.services.tasks import task_not_found
 
 
 def comment_not_found() -> NotFound:
     return NotFound("Comment not found")
 
 
-def comment_from(org_id: str, project_id: str, task_id: str, comment_id: str, data: Mapping[str, Any]) -> Comment:
-    return Comment.model_validate(
-        {**data, "id": comment_id, "orgId": org_id, "projectId": project_id, "taskId": task_id}
-    )
+def comment_from(ref: CommentRef, data: Mapping[str, Any]) -> Comment:
+    ids = {"id": ref.comment_id, "orgId": ref.org_id, "projectId": ref.project_id, "taskId": ref.task_id}
+    return Comment.model_validate({**data, **ids})
 
 
-def _authorize_own_or_moderate(access: Access, principal: Principal, comment: Mapping[str, Any]) -> None:
-    """Authors (still allowed to comment) edit their own; moderators edit any."""
-    if comment.get("authorUid") == principal.uid and allows(access, Action.comment):
-        return
-    authorize(access, Action.moderate_comment)
+def _own_or_moderate(access: Access, caller: Caller) -> Callable[[Mapping[str, Any]], None]:
+    """A check for the version about to be written: authors (still allowed to comment) edit their own,
+    moderators (admin+) anyone's."""
+
+    def check(comment: Mapping[str, Any]) -> None:
+        if comment.get("authorUid") == caller.uid and policy.allows(access, Action.comment):
+            return
+        policy.authorize(access, Action.moderate_comment)
+
+    return check
 
 
 def create_comment(
-    db: Client,
-    principal: Principal,
-    org_id: str,
-    project_id: str,
-    task_id: str,
-    body: CommentCreate,
-    *,
-    comment_id: str | None = None,
+    caller: Caller, task: TaskRef, body: CommentCreate, comment_id: str | None = None
 ) -> Versioned[Comment]:
     """Comment on an existing task (member+); the caller is the author."""
-    require(db, principal, org_id, Action.comment)
-    read_document(db.document(task_path(org_id, project_id, task_id)), task_not_found())
-    comment_id = comment_id or new_id()
+    authorize(caller, task.org_id, Action.comment)
+    documents.read_document(caller.db, task.path, task_not_found())
+    ref = task.comment(comment_id or new_id())
     data: dict[str, Any] = {
         **body.model_dump(by_alias=True),
-        "authorUid": principal.uid,
-        "orgId": org_id,
-        "projectId": project_id,
-        "taskId": task_id,
+        "authorUid": caller.uid,
+        "orgId": ref.org_id,
+        "projectId": ref.project_id,
+        "taskId": ref.task_id,
         "createdAt": now(),
         "editedAt": None,
     }
-    stored, etag = create_document(db.document(comment_path(org_id, project_id, task_id, comment_id)), data)
-    return Versioned(comment_from(org_id, project_id, task_id, comment_id, stored), etag)
+    stored, etag = documents.create_document(caller.db, ref.path, data)
+    return Versioned(comment_from(ref, stored), etag)
 
 
-def get_comment(
-    db: Client, principal: Principal, org_id: str, project_id: str, task_id: str, comment_id: str
-) -> Versioned[Comment]:
-    require(db, principal, org_id, Action.read)
-    snapshot = read_document(db.document(comment_path(org_id, project_id, task_id, comment_id)), comment_not_found())
-    comment = comment_from(org_id, project_id, task_id, comment_id, snapshot.to_dict() or {})
-    return Versioned(comment, etag_of(snapshot.update_time))
+def get_comment(caller: Caller, comment: CommentRef) -> Versioned[Comment]:
+    authorize(caller, comment.org_id, Action.read)
+    data, etag = documents.read_document(caller.db, comment.path, comment_not_found())
+    return Versioned(comment_from(comment, data), etag)
 
 
-def list_comments(
-    db: Client,
-    principal: Principal,
-    org_id: str,
-    project_id: str,
-    task_id: str,
-    *,
-    limit: int,
-    cursor: str | None = None,
-) -> Page[Comment]:
+def list_comments(caller: Caller, task: TaskRef, query: ListQuery) -> Page[Comment]:
     """A page of the task's comments, oldest first."""
-    require(db, principal, org_id, Action.read)
-    read_document(db.document(task_path(org_id, project_id, task_id)), task_not_found())
-    collection = comments_path(org_id, project_id, task_id)
-    items, next_cursor = list_page(
-        db.collection(collection),
+    authorize(caller, task.org_id, Action.read)
+    documents.read_document(caller.db, task.path, task_not_found())
+    collection = paths.comments(task.org_id, task.project_id, task.task_id)
+    return documents.list_page(
+        caller.db.collection(collection),
         scope=collection,
-        limit=limit,
-        cursor=cursor,
-        build=lambda i, d: comment_from(org_id, project_id, task_id, i, d),
+        limit=query.limit,
+        cursor=query.cursor,
+        build=lambda i, d: comment_from(task.comment(i), d),
     )
-    return Page[Comment](items=items, next_cursor=next_cursor)
 
 
 def update_comment(
-    db: Client,
-    principal: Principal,
-    org_id: str,
-    project_id: str,
-    task_id: str,
-    comment_id: str,
-    body: CommentUpdate,
-    *,
-    if_match: str | None = None,
+    caller: Caller, comment: CommentRef, body: CommentUpdate, *, if_match: str | None = None
 ) -> Versioned[Comment]:
     """Edit a comment: the author (member+) or a moderator (admin+); sets `editedAt`."""
-    access = require(db, principal, org_id, Action.read)
+    allowed = _own_or_moderate(authorize(caller, comment.org_id, Action.read), caller)
 
     def decide(current: dict[str, Any]) -> dict[str, Any]:
-        _authorize_own_or_moderate(access, principal, current)
+        allowed(current)
         # editedBy differs from authorUid when a moderator edits.
-        return {**body.changes(), "editedAt": now(), "editedBy": principal.uid}
+        return {**body.changes(), "editedAt": now(), "editedBy": caller.uid}
 
-    stored, etag = update_document(
-        db,
-        db.document(comment_path(org_id, project_id, task_id, comment_id)),
-        if_match=if_match,
-        not_found=comment_not_found(),
-        decide=decide,
+    stored, etag = documents.update_document(
+        caller.db, comment.path, if_match=if_match, not_found=comment_not_found(), decide=decide
     )
-    return Versioned(comment_from(org_id, project_id, task_id, comment_id, stored), etag)
+    return Versioned(comment_from(comment, stored), etag)
 
 
-def delete_comment(
-    db: Client,
-    principal: Principal,
-    org_id: str,
-    project_id: str,
-    task_id: str,
-    comment_id: str,
-    *,
-    if_match: str | None = None,
-) -> None:
+def delete_comment(caller: Caller, comment: CommentRef, *, if_match: str | None = None) -> None:
     """Delete a comment: the author (member+) or a moderator (admin+)."""
-    access = require(db, principal, org_id, Action.read)
-    delete_document(
-        db,
-        db.document(comment_path(org_id, project_id, task_id, comment_id)),
-        if_match=if_match,
-        not_found=comment_not_found(),
-        decide=lambda current: _authorize_own_or_moderate(access, principal, current),
-    )
+    allowed = _own_or_moderate(authorize(caller, comment.org_id, Action.read), caller)
+    documents.delete_document(caller.db, comment.path, if_match=if_match, not_found=comment_not_found(), decide=allowed)

@@ -15,38 +15,29 @@ import hmac
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from firebrick.audit import RequestMeta, record_audit
-from firebrick.auth.principal import Principal, PrincipalKind
+from firebrick import paths
+from firebrick.audit import audit_by
+from firebrick.auth.principal import PrincipalKind
 from firebrick.auth.step_up import require_step_up
 from firebrick.clock import now
-from firebrick.config import get_settings
-from firebrick.errors import BadRequest, Conflict, FailedPrecondition, FirebrickError, NotFound, PermissionDenied
+from firebrick.config import get_settings, secret_bytes
+from firebrick.context import Caller
+from firebrick.errors import BadRequest, Conflict, FailedPrecondition, NotFound, PermissionDenied
 from firebrick.ids import new_id
-from firebrick.policy import Access, Role, authorize_role_change
-from firebrick.services.access import member_path
+from firebrick.models.invites import InviteAccepted, InviteCreate, InviteCreated
+from firebrick.models.refs import OrgRef
+from firebrick.policy import Action, Role, authorize_role_change
+from firebrick.services.access import authorize
+from firebrick.services.documents import Versioned
 from firebrick.services.members import membership_doc
+from firebrick.transactions import run_in_transaction
 
 if TYPE_CHECKING:
-    from google.cloud.firestore import Client, Transaction
+    from google.cloud.firestore import Transaction
 
 ISSUER = "firebrick"
 AUDIENCE = "firebrick:invite"
 ALGORITHM = "HS256"
-#: Used only against the emulators (demo-* projects, enforced by Settings): never in production.
-_EMULATOR_KEY = "firebrick-emulator-only-invite-signing-key-0123456789"
-
-
-class InviteNotConfigured(FirebrickError):
-    code, title = "invites_not_configured", "Invitations are not configured"
-
-
-def _signing_key() -> str:
-    settings = get_settings()
-    if settings.invite_token_secret is not None:
-        return settings.invite_token_secret.get_secret_value()
-    if settings.emulated:
-        return _EMULATOR_KEY
-    raise InviteNotConfigured()
 
 
 def token_hash(token: str) -> str:
@@ -54,57 +45,52 @@ def token_hash(token: str) -> str:
 
 
 def create_invite(
-    db: Client,
-    principal: Principal,
-    access: Access,
-    org_id: str,
-    email: str,
-    role: Role,
-    *,
-    ttl: timedelta | None = None,
-    meta: RequestMeta | None = None,
-    step_up_token: str | None = None,
+    caller: Caller,
+    org: OrgRef,
+    body: InviteCreate,
     invite_id: str | None = None,
-) -> dict[str, Any]:
-    """A pending invite for `email` as `role` (admin+, roles below own; owner invites need owner).
+    *,
+    step_up_token: str | None = None,
+    ttl: timedelta | None = None,
+) -> Versioned[InviteCreated]:
+    """A pending invite for `body.email` as `body.role` (admin+, roles below own; owner invites need owner).
 
     Inviting an owner grants owner: step-up once the caller has MFA. `invite_id`
-    is fixed by the idempotency ledger so a retry lands on the same invite.
+    is fixed by the idempotency keys so a retry lands on the same invite.
     """
+    db, org_id = caller.db, org.org_id
+    role = Role[body.role]
+    access = authorize(caller, org_id, Action.manage_members)
     authorize_role_change(access, None, role)
     if role == Role.owner:
-        require_step_up(principal, step_up_token, db=db)
-    if not db.document(f"orgs/{org_id}").get().exists:
-        raise NotFound("Organization not found")
+        require_step_up(caller, step_up_token)
     invite_id = invite_id or new_id()
     issued = now()
     expires = issued + (ttl if ttl is not None else timedelta(hours=get_settings().invite_ttl_hours))
     token = _sign(invite_id, org_id, issued, expires)
     batch = db.batch()
     batch.create(
-        db.document(f"orgs/{org_id}/invites/{invite_id}"),
+        db.document(paths.invite(org_id, invite_id)),
         {
-            "email": email,
+            "email": body.email,
             "role": role.name,
             "status": "pending",
             "expiresAt": expires,
             "createdAt": issued,
-            "createdBy": principal.uid,
+            "createdBy": caller.uid,
             "tokenHash": token_hash(token),
         },
     )
-    record_audit(
-        db,
+    audit_by(
+        caller,
         "invite.created",
+        paths.invite(org_id, invite_id),
         org_id=org_id,
-        actor_uid=principal.uid,
-        target=f"orgs/{org_id}/invites/{invite_id}",
-        meta=meta,
-        details={"email": email, "role": role.name},
+        details={"email": body.email, "role": role.name},
         writer=batch,
     )
     batch.commit()
-    return {"id": invite_id, "token": token, "expiresAt": expires}
+    return Versioned(InviteCreated(id=invite_id, token=token, expires_at=expires), None)
 
 
 def _sign(invite_id: str, org_id: str, issued: datetime, expires: datetime) -> str:
@@ -120,35 +106,29 @@ def _sign(invite_id: str, org_id: str, issued: datetime, expires: datetime) -> s
             "exp": int(expires.timestamp()),
             "jti": new_id(),
         },
-        _signing_key(),
+        secret_bytes("INVITE_TOKEN_SECRET"),
         algorithm=ALGORITHM,
     )
 
 
-def reissue_invite_token(
-    db: Client,
-    principal: Principal,
-    access: Access,
-    org_id: str,
-    invite_id: str,
-    *,
-    step_up_token: str | None = None,
-) -> str:
+def reissue_invite_token(caller: Caller, org: OrgRef, invite_id: str, *, step_up_token: str | None = None) -> str:
     """A new token for a pending invite its caller created (an idempotent replay of the create).
 
-    The ledger never stores the first token, so a replay cannot return it; it
+    The idempotency keys never store the first token, so a replay cannot return it; it
     signs a new one and stores its hash instead: the earlier token stops working
     and the invite stays single use. Same checks as the create.
     """
-    ref = db.document(f"orgs/{org_id}/invites/{invite_id}")
+    db, org_id = caller.db, org.org_id
+    access = authorize(caller, org_id, Action.manage_members)
+    ref = db.document(paths.invite(org_id, invite_id))
     snapshot = ref.get()
     data = (snapshot.to_dict() or {}) if snapshot.exists else {}
-    if not data or data.get("createdBy") != principal.uid:
+    role = Role.named(data.get("role"))
+    if role is None or data.get("createdBy") != caller.uid:
         raise NotFound("Invitation not found")
-    role = Role.parse(str(data.get("role")))
     authorize_role_change(access, None, role)
     if role == Role.owner:
-        require_step_up(principal, step_up_token, db=db)
+        require_step_up(caller, step_up_token)
     if data.get("status") != "pending":
         raise FailedPrecondition("This invitation was already used")
     token = _sign(invite_id, org_id, now(), data["expiresAt"])
@@ -162,7 +142,7 @@ def _decode(token: str) -> dict[str, Any]:
     try:
         claims: dict[str, Any] = jwt.decode(
             token,
-            _signing_key(),
+            secret_bytes("INVITE_TOKEN_SECRET"),
             algorithms=[ALGORITHM],
             audience=AUDIENCE,
             issuer=ISSUER,
@@ -177,21 +157,19 @@ def _decode(token: str) -> dict[str, Any]:
     return claims
 
 
-def accept_invite(db: Client, principal: Principal, token: str, meta: RequestMeta | None = None) -> dict[str, Any]:
+def accept_invite(caller: Caller, token: str) -> InviteAccepted:
     """Join the org as the invited role; the caller's verified email must be the invited one."""
+    db, principal = caller.db, caller.principal
     if principal.kind != PrincipalKind.user:
         raise PermissionDenied("Only users may accept invitations")
     claims = _decode(token)
     org_id, invite_id = claims["org"], claims["sub"]
-    invite_ref = db.document(f"orgs/{org_id}/invites/{invite_id}")
-    member_ref = db.document(member_path(org_id, principal.uid))
+    invite_ref = db.document(paths.invite(org_id, invite_id))
+    member_ref = db.document(paths.member(org_id, principal.uid))
 
-    from google.cloud import firestore
-
-    @firestore.transactional
-    def run(transaction: Transaction) -> dict[str, Any]:
+    def run(transaction: Transaction) -> InviteAccepted:
         invite = invite_ref.get(transaction=transaction)
-        org = db.document(f"orgs/{org_id}").get(transaction=transaction)
+        org = db.document(paths.org(org_id)).get(transaction=transaction)
         data = invite.to_dict() or {}
         genuine = hmac.compare_digest(str(data.get("tokenHash", "")), token_hash(token))
         if not (invite.exists and org.exists and genuine):
@@ -207,22 +185,19 @@ def accept_invite(db: Client, principal: Principal, token: str, meta: RequestMet
         if member_ref.get(transaction=transaction).exists:
             raise Conflict("You are already a member of this organization")
         role = Role[str(data.get("role"))]
-        profile = db.document(f"users/{principal.uid}").get(transaction=transaction)
+        profile = db.document(paths.user(principal.uid)).get(transaction=transaction)
         display_name = (profile.to_dict() or {}).get("displayName") if profile.exists else None
         joined = now()
         transaction.create(member_ref, membership_doc(principal.uid, role, display_name, joined))
         transaction.update(invite_ref, {"status": "accepted", "acceptedBy": principal.uid, "acceptedAt": joined})
-        record_audit(
-            db,
+        audit_by(
+            caller,
             "invite.accepted",
+            paths.invite(org_id, invite_id),
             org_id=org_id,
-            actor_uid=principal.uid,
-            target=f"orgs/{org_id}/invites/{invite_id}",
-            meta=meta,
             details={"role": role.name, "createdBy": data.get("createdBy")},
             writer=transaction,
         )
-        return {"orgId": org_id, "role": role.name}
+        return InviteAccepted(org_id=org_id, role=role.name)
 
-    result: dict[str, Any] = run(db.transaction())
-    return result
+    return run_in_transaction(db, run)

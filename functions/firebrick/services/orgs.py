@@ -11,16 +11,23 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from firebrick.audit import RequestMeta, record_audit
-from firebrick.auth.principal import Principal, PrincipalKind
+from firebrick import paths
+from firebrick.audit import audit_by
+from firebrick.auth.principal import PrincipalKind
 from firebrick.auth.step_up import require_step_up
 from firebrick.clock import now
+from firebrick.context import Caller
 from firebrick.errors import Conflict, NotFound, PermissionDenied
-from firebrick.etag import check_if_match, etag_of
+from firebrick.etag import check_if_match, content_etag
 from firebrick.ids import new_id
-from firebrick.policy import Access, Action, Role, authorize
-from firebrick.services.access import member_path, org_access
-from firebrick.services.members import membership_doc, role_of
+from firebrick.models.common import Items
+from firebrick.models.orgs import Org
+from firebrick.models.refs import OrgRef
+from firebrick.policy import Action, Role
+from firebrick.services.access import authorize
+from firebrick.services.documents import Versioned
+from firebrick.services.members import membership_doc, memberships_of
+from firebrick.transactions import run_in_transaction
 
 if TYPE_CHECKING:
     from google.cloud.firestore import Client, Transaction
@@ -29,191 +36,149 @@ if TYPE_CHECKING:
 _BATCH = 400
 
 
-def org_etag(data: dict[str, Any]) -> str:
-    return etag_of({k: data.get(k) for k in ("name", "createdAt", "createdBy", "updatedAt")})
+def _not_found() -> NotFound:
+    return NotFound("Organization not found")
 
 
-def org_view(org_id: str, data: dict[str, Any], role: Role | None) -> dict[str, Any]:
-    return {
-        "id": org_id,
-        "name": data.get("name", ""),
-        "createdAt": data.get("createdAt"),
-        "createdBy": data.get("createdBy"),
-        "role": role.name if role else None,
-    }
+def org_from(org_id: str, data: dict[str, Any], role: Role | None) -> Org:
+    return Org(
+        id=org_id,
+        name=data.get("name", ""),
+        created_at=data.get("createdAt"),
+        created_by=data.get("createdBy"),
+        role=role.name if role else None,
+    )
 
 
-def _display_name(db: Client, principal: Principal, transaction: Transaction) -> str | None:
-    profile = db.document(f"users/{principal.uid}").get(transaction=transaction)
+def _org_etag(data: dict[str, Any]) -> str:
+    # Only the fields clients see (not the derived `stats`): see firebrick/etag.py.
+    return content_etag({k: data.get(k) for k in ("name", "createdAt", "createdBy", "updatedAt")})
+
+
+def _versioned(org_id: str, data: dict[str, Any], role: Role | None) -> Versioned[Org]:
+    return Versioned(org_from(org_id, data, role), _org_etag(data))
+
+
+def _display_name(caller: Caller, transaction: Transaction) -> str | None:
+    profile = caller.db.document(paths.user(caller.uid)).get(transaction=transaction)
     name = (profile.to_dict() or {}).get("displayName") if profile.exists else None
-    return name if isinstance(name, str) else principal.claims.get("name")
+    return name if isinstance(name, str) else caller.principal.claims.get("name")
 
 
-def create_org(
-    db: Client, principal: Principal, name: str, meta: RequestMeta | None = None, *, org_id: str | None = None
-) -> dict[str, Any]:
+def create_org(caller: Caller, name: str, org_id: str | None = None) -> Versioned[Org]:
     """A new org with the caller as its owner.
 
-    `org_id` is fixed by the idempotency ledger: a retry that takes over from a
+    `org_id` is fixed by the idempotency keys: a retry that takes over from a
     crashed first attempt finds the org that attempt created and returns it.
     """
-    if principal.kind != PrincipalKind.user:
+    if caller.principal.kind != PrincipalKind.user:
         raise PermissionDenied("Only users may create organizations")
     retry = org_id is not None  # a fresh id cannot exist yet: no need to look
     org_id = org_id or new_id()
-    org_ref = db.document(f"orgs/{org_id}")
+    db = caller.db
+    org_ref = db.document(paths.org(org_id))
     created_at = now()
-    org = {"name": name, "createdAt": created_at, "createdBy": principal.uid}
+    org = {"name": name, "createdAt": created_at, "createdBy": caller.uid}
 
-    from google.cloud import firestore
-
-    @firestore.transactional
     def run(transaction: Transaction) -> dict[str, Any]:
         existing = org_ref.get(transaction=transaction) if retry else None
         if existing is not None and existing.exists:
             data = existing.to_dict() or {}
-            if data.get("createdBy") != principal.uid:
+            if data.get("createdBy") != caller.uid:
                 raise Conflict("This organization id is taken")  # never hand out another's org
             return data
-        display_name = _display_name(db, principal, transaction)
+        display_name = _display_name(caller, transaction)
         transaction.create(org_ref, org)
         transaction.create(
-            db.document(member_path(org_id, principal.uid)),
-            membership_doc(principal.uid, Role.owner, display_name, created_at),
+            db.document(paths.member(org_id, caller.uid)),
+            membership_doc(caller.uid, Role.owner, display_name, created_at),
         )
-        record_audit(
-            db,
-            "org.created",
-            org_id=org_id,
-            actor_uid=principal.uid,
-            target=f"orgs/{org_id}",
-            meta=meta,
-            details={"name": name},
-            writer=transaction,
-        )
+        audit_by(caller, "org.created", paths.org(org_id), org_id=org_id, details={"name": name}, writer=transaction)
         return org
 
-    stored: dict[str, Any] = run(db.transaction())
-    return {**org_view(org_id, stored, Role.owner), "etag": org_etag(stored)}
+    return _versioned(org_id, run_in_transaction(db, run), Role.owner)
 
 
-def list_orgs(db: Client, principal: Principal) -> list[dict[str, Any]]:
+def list_orgs(caller: Caller) -> Items[Org]:
     """The orgs the caller belongs to, with their role in each (source: membership docs)."""
+    principal, db = caller.principal, caller.db
+    roles: dict[str, Role | None]
     if principal.kind == PrincipalKind.service:
-        if principal.service_org_id is None:
-            return []
-        roles = {principal.service_org_id: principal.service_role}
+        roles = {principal.service_org_id: principal.service_role} if principal.service_org_id else {}
     else:
-        from google.cloud.firestore_v1.base_query import FieldFilter
-
-        query = db.collection_group("members").where(filter=FieldFilter("uid", "==", principal.uid))
-        roles = {}
-        for snap in query.stream():
-            parent = snap.reference.parent.parent
-            if parent is not None and parent.parent.id == "orgs":
-                roles[parent.id] = role_of(snap.to_dict())
-    refs = [db.document(f"orgs/{org_id}") for org_id in roles]
-    orgs = [
-        org_view(snap.id, snap.to_dict() or {}, roles.get(snap.id)) for snap in db.get_all(refs) if snap.exists
-    ]
-    return sorted(orgs, key=lambda org: (str(org["name"]).lower(), org["id"]))
+        roles = memberships_of(db, principal.uid)
+    snapshots = db.get_all([db.document(paths.org(org_id)) for org_id in roles])
+    orgs = [org_from(snap.id, snap.to_dict() or {}, roles.get(snap.id)) for snap in snapshots if snap.exists]
+    return Items[Org](items=sorted(orgs, key=lambda org: (org.name.lower(), org.id)))
 
 
-def get_org(db: Client, access: Access, org_id: str) -> dict[str, Any]:
+def get_org(caller: Caller, org: OrgRef) -> Versioned[Org]:
     """The org, for members and platform admins; outsiders get 404."""
-    authorize(access, Action.read)
-    snapshot = db.document(f"orgs/{org_id}").get()
+    access = authorize(caller, org.org_id, Action.read)
+    snapshot = caller.db.document(org.path).get()
     if not snapshot.exists:
-        raise NotFound("Organization not found")
-    data = snapshot.to_dict() or {}
-    return {**org_view(org_id, data, access.role), "etag": org_etag(data)}
+        raise _not_found()
+    return _versioned(org.org_id, snapshot.to_dict() or {}, access.role)
 
 
-def rename_org(
-    db: Client,
-    principal: Principal,
-    org_id: str,
-    name: str,
-    *,
-    if_match: str | None = None,
-    meta: RequestMeta | None = None,
-) -> dict[str, Any]:
+def rename_org(caller: Caller, org: OrgRef, name: str, *, if_match: str | None = None) -> Versioned[Org]:
     """Rename (owner only); honours `If-Match`."""
-    ref = db.document(f"orgs/{org_id}")
+    org_id = org.org_id
+    ref = caller.db.document(org.path)
 
-    from google.cloud import firestore
-
-    @firestore.transactional
-    def run(transaction: Transaction) -> dict[str, Any]:
-        access = org_access(db, principal, org_id, transaction=transaction)
-        authorize(access, Action.manage_org)
+    def run(transaction: Transaction) -> Versioned[Org]:
+        access = authorize(caller, org_id, Action.manage_org, transaction=transaction)
         snapshot = ref.get(transaction=transaction)
         if not snapshot.exists:
-            raise NotFound("Organization not found")
+            raise _not_found()
         data = snapshot.to_dict() or {}
-        check_if_match(if_match, org_etag(data))
+        check_if_match(if_match, _org_etag(data))
         if data.get("name") == name:
-            return {**org_view(org_id, data, access.role), "etag": org_etag(data)}
+            return _versioned(org_id, data, access.role)
         updated = {**data, "name": name, "updatedAt": now()}
         transaction.update(ref, {"name": name, "updatedAt": updated["updatedAt"]})
-        record_audit(
-            db,
+        audit_by(
+            caller,
             "org.renamed",
+            org.path,
             org_id=org_id,
-            actor_uid=principal.uid,
-            target=f"orgs/{org_id}",
-            meta=meta,
             details={"from": data.get("name"), "to": name},
             writer=transaction,
         )
-        return {**org_view(org_id, updated, access.role), "etag": org_etag(updated)}
+        return _versioned(org_id, updated, access.role)
 
-    result: dict[str, Any] = run(db.transaction())
-    return result
+    return run_in_transaction(caller.db, run)
 
 
-def delete_org(
-    db: Client,
-    principal: Principal,
-    org_id: str,
-    meta: RequestMeta | None = None,
-    *,
-    step_up_token: str | None = None,
-) -> None:
+def delete_org(caller: Caller, org: OrgRef, *, step_up_token: str | None = None) -> None:
     """Delete the org (owner, with step-up once MFA is on), then its memberships so claims drop it."""
-    ref = db.document(f"orgs/{org_id}")
+    ref = caller.db.document(org.path)
 
-    from google.cloud import firestore
-
-    @firestore.transactional
     def run(transaction: Transaction) -> None:
-        access = org_access(db, principal, org_id, transaction=transaction)
-        authorize(access, Action.manage_org)
+        authorize(caller, org.org_id, Action.manage_org, transaction=transaction)
         # After authorize: outsiders still get 404, too-low roles 403 permission_denied.
-        require_step_up(principal, step_up_token, db=db)
+        require_step_up(caller, step_up_token)
         snapshot = ref.get(transaction=transaction)
         if not snapshot.exists:
-            raise NotFound("Organization not found")
+            raise _not_found()
         transaction.delete(ref)
         # The org's own audit log is deleted with it: keep the record at the top level.
-        record_audit(
-            db,
+        audit_by(
+            caller,
             "org.deleted",
-            actor_uid=principal.uid,
-            target=f"orgs/{org_id}",
-            meta=meta,
+            org.path,
             details={"name": (snapshot.to_dict() or {}).get("name")},
             writer=transaction,
         )
 
-    run(db.transaction())
-    delete_memberships(db, org_id)
+    run_in_transaction(caller.db, run)
+    delete_memberships(caller.db, org.org_id)
 
 
 def delete_memberships(db: Client, org_id: str) -> int:
     """Delete every membership of an org (idempotent: safe to rerun); returns how many."""
     deleted = 0
-    members = db.collection(f"orgs/{org_id}/members")
+    members = db.collection(paths.members(org_id))
     while True:
         refs = [snap.reference for snap in members.limit(_BATCH).stream()]
         if not refs:

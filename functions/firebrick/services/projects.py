@@ -7,124 +7,88 @@ a deleted project and maintains `stats` and the org's project count.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from firebrick.audit import record_audit
+from firebrick import paths
+from firebrick.audit import audit_by
 from firebrick.clock import now
+from firebrick.context import Caller
 from firebrick.errors import NotFound
 from firebrick.ids import new_id
 from firebrick.models.common import Page
-from firebrick.models.projects import Project, ProjectCreate, ProjectUpdate
+from firebrick.models.projects import Project, ProjectCreate, ProjectListQuery, ProjectUpdate
+from firebrick.models.refs import OrgRef, ProjectRef
 from firebrick.policy import Action
-from firebrick.services.documents import (
-    Versioned,
-    create_document,
-    delete_document,
-    etag_of,
-    list_page,
-    read_document,
-    require,
-    update_document,
-)
-
-if TYPE_CHECKING:
-    from google.cloud.firestore import Client
-
-    from firebrick.auth.principal import Principal
-
-
-def projects_path(org_id: str) -> str:
-    return f"orgs/{org_id}/projects"
-
-
-def project_path(org_id: str, project_id: str) -> str:
-    return f"{projects_path(org_id)}/{project_id}"
+from firebrick.services import documents
+from firebrick.services.access import authorize
+from firebrick.services.documents import Versioned
 
 
 def project_not_found() -> NotFound:
     return NotFound("Project not found")
 
 
-def project_from(org_id: str, project_id: str, data: Mapping[str, Any]) -> Project:
-    return Project.model_validate({**data, "id": project_id, "orgId": org_id})
+def project_from(ref: ProjectRef, data: Mapping[str, Any]) -> Project:
+    return Project.model_validate({**data, "id": ref.project_id, "orgId": ref.org_id})
 
 
 def create_project(
-    db: Client, principal: Principal, org_id: str, body: ProjectCreate, *, project_id: str | None = None
+    caller: Caller, org: OrgRef, body: ProjectCreate, project_id: str | None = None
 ) -> Versioned[Project]:
     """Create a project (admin+); `project_id` lets an idempotent retry land on the same document."""
-    require(db, principal, org_id, Action.manage_projects)
-    project_id = project_id or new_id()
+    authorize(caller, org.org_id, Action.manage_projects)
+    ref = org.project(project_id or new_id())
     at = now()
     data: dict[str, Any] = {
         **body.model_dump(by_alias=True),
         "archived": False,
         "createdAt": at,
-        "createdBy": principal.uid,
+        "createdBy": caller.uid,
         "updatedAt": at,
-        "updatedBy": principal.uid,
+        "updatedBy": caller.uid,
     }
-    stored, etag = create_document(db.document(project_path(org_id, project_id)), data)
-    return Versioned(project_from(org_id, project_id, stored), etag)
+    stored, etag = documents.create_document(caller.db, ref.path, data)
+    return Versioned(project_from(ref, stored), etag)
 
 
-def get_project(db: Client, principal: Principal, org_id: str, project_id: str) -> Versioned[Project]:
-    require(db, principal, org_id, Action.read)
-    snapshot = read_document(db.document(project_path(org_id, project_id)), project_not_found())
-    return Versioned(project_from(org_id, project_id, snapshot.to_dict() or {}), etag_of(snapshot.update_time))
+def get_project(caller: Caller, project: ProjectRef) -> Versioned[Project]:
+    authorize(caller, project.org_id, Action.read)
+    data, etag = documents.read_document(caller.db, project.path, project_not_found())
+    return Versioned(project_from(project, data), etag)
 
 
-def list_projects(
-    db: Client,
-    principal: Principal,
-    org_id: str,
-    *,
-    limit: int,
-    cursor: str | None = None,
-    archived: bool | None = None,
-) -> Page[Project]:
+def list_projects(caller: Caller, org: OrgRef, query: ProjectListQuery) -> Page[Project]:
     """A page of the org's projects, oldest first; `archived` filters when given."""
-    require(db, principal, org_id, Action.read)
-    query: Any = db.collection(projects_path(org_id))
-    scope = f"{projects_path(org_id)}?archived={archived}"
-    if archived is not None:
+    authorize(caller, org.org_id, Action.read)
+    collection = paths.projects(org.org_id)
+    found: Any = caller.db.collection(collection)
+    if query.archived is not None:
         from google.cloud.firestore import FieldFilter
 
-        query = query.where(filter=FieldFilter("archived", "==", archived))
-    items, next_cursor = list_page(
-        query, scope=scope, limit=limit, cursor=cursor, build=lambda i, d: project_from(org_id, i, d)
+        found = found.where(filter=FieldFilter("archived", "==", query.archived))
+    return documents.list_page(
+        found,
+        scope=f"{collection}?archived={query.archived}",
+        limit=query.limit,
+        cursor=query.cursor,
+        build=lambda i, d: project_from(org.project(i), d),
     )
-    return Page[Project](items=items, next_cursor=next_cursor)
 
 
 def update_project(
-    db: Client,
-    principal: Principal,
-    org_id: str,
-    project_id: str,
-    body: ProjectUpdate,
-    *,
-    if_match: str | None = None,
+    caller: Caller, project: ProjectRef, body: ProjectUpdate, *, if_match: str | None = None
 ) -> Versioned[Project]:
-    require(db, principal, org_id, Action.manage_projects)
+    authorize(caller, project.org_id, Action.manage_projects)
     # updatedBy lets the activity trigger name who made the change.
-    changes = {**body.changes(), "updatedAt": now(), "updatedBy": principal.uid}
-    stored, etag = update_document(
-        db,
-        db.document(project_path(org_id, project_id)),
-        if_match=if_match,
-        not_found=project_not_found(),
-        decide=lambda _current: changes,
+    changes = {**body.changes(), "updatedAt": now(), "updatedBy": caller.uid}
+    stored, etag = documents.update_document(
+        caller.db, project.path, if_match=if_match, not_found=project_not_found(), decide=lambda _current: changes
     )
-    return Versioned(project_from(org_id, project_id, stored), etag)
+    return Versioned(project_from(project, stored), etag)
 
 
-def delete_project(
-    db: Client, principal: Principal, org_id: str, project_id: str, *, if_match: str | None = None
-) -> None:
+def delete_project(caller: Caller, project: ProjectRef, *, if_match: str | None = None) -> None:
     """Delete the project document (admin+); its tasks go with it through the cascade trigger."""
-    require(db, principal, org_id, Action.manage_projects)
-    path = project_path(org_id, project_id)
-    deleted = delete_document(db, db.document(path), if_match=if_match, not_found=project_not_found())
-    details = {"name": deleted.get("name")}
-    record_audit(db, "project.deleted", org_id=org_id, actor_uid=principal.uid, target=path, details=details)
+    authorize(caller, project.org_id, Action.manage_projects)
+    deleted = documents.delete_document(caller.db, project.path, if_match=if_match, not_found=project_not_found())
+    audit_by(caller, "project.deleted", project.path, org_id=project.org_id, details={"name": deleted.get("name")})

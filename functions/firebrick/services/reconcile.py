@@ -19,8 +19,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from firebrick import paths
 from firebrick.state import counters, derived
-from firebrick.state.counters import Correction, Counter
+from firebrick.state.counters import Counter
+from firebrick.state.derived import Correction
 
 if TYPE_CHECKING:
     from google.cloud.firestore import Client, DocumentReference
@@ -86,13 +88,13 @@ def _note(report: ReconcileReport, correction: Correction | None) -> None:
 def reconcile_task(db: Client, org: DocumentReference, task: DocumentReference, report: ReconcileReport) -> None:
     project = task.parent.parent
     assert project is not None
-    _sync_children(db, task, counters.TASK_COMMENTS, "comments", report, guards=[org, project])
+    _sync_children(db, task, counters.TASK_COMMENTS, paths.COMMENTS, report, guards=[org, project])
     _settle_counters(db, task, "task", report)
     _note(report, derived.refresh_assignee(db, task))
 
 
 def reconcile_project(db: Client, org: DocumentReference, project: DocumentReference, report: ReconcileReport) -> None:
-    tasks = _sync_children(db, project, counters.PROJECT_TASKS, "tasks", report, guards=[org])
+    tasks = _sync_children(db, project, counters.PROJECT_TASKS, paths.TASKS, report, guards=[org])
     _settle_counters(db, project, "project", report)
     for task in tasks:
         reconcile_task(db, org, task, report)
@@ -100,14 +102,14 @@ def reconcile_project(db: Client, org: DocumentReference, project: DocumentRefer
 
 def reconcile_org(db: Client, org_id: str, report: ReconcileReport | None = None) -> ReconcileReport:
     """Recompute the derived state of `orgs/{org_id}` and everything under it."""
-    report = report or ReconcileReport(scope=f"orgs/{org_id}")
-    org = db.document(f"orgs/{org_id}")
+    report = report or ReconcileReport(scope=paths.org(org_id))
+    org = db.document(paths.org(org_id))
     if not org.get().exists:
         report.saw("missing_orgs")
         return report
     report.saw("orgs")
-    members = _sync_children(db, org, counters.ORG_MEMBERS, "members", report)
-    projects = _sync_children(db, org, counters.ORG_PROJECTS, "projects", report)
+    members = _sync_children(db, org, counters.ORG_MEMBERS, paths.MEMBERS, report)
+    projects = _sync_children(db, org, counters.ORG_PROJECTS, paths.PROJECTS, report)
     _settle_counters(db, org, "org", report)
     for member in members:
         _note(report, derived.refresh_user_org(db, member.id, org_id))
@@ -121,12 +123,12 @@ def reconcile_all(db: Client) -> ReconcileReport:
     """Every org, then every user's `orgs` map (drops entries of orgs they left or that are gone)."""
     report = ReconcileReport(scope="all")
     # list_documents also yields ids that only have subcollections (orphans of a deleted org doc).
-    for org in db.collection("orgs").list_documents():
+    for org in db.collection(paths.ORGS).list_documents():
         if org.get().exists:
             reconcile_org(db, org.id, report)
         else:
             report.orphans.append(org.path)
-    for user in db.collection("users").select(["orgs"]).stream():
+    for user in db.collection(paths.USERS).select(["orgs"]).stream():
         report.saw("users")
         for org_id in (user.to_dict() or {}).get("orgs") or {}:
             _note(report, derived.refresh_user_org(db, user.id, org_id))

@@ -7,123 +7,119 @@ the record is what makes it revocable.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from datetime import timedelta
+from typing import Any
 
-from firebrick.audit import RequestMeta, record_audit
-from firebrick.auth.principal import Principal
-from firebrick.auth.service_tokens import MAX_ROLE, forget_service_token, mint_service_token, token_path
+from firebrick import paths
+from firebrick.audit import audit_by
+from firebrick.auth.service_tokens import MAX_ROLE, forget_service_token, mint_service_token
 from firebrick.auth.step_up import require_step_up
 from firebrick.clock import now
+from firebrick.context import Caller
 from firebrick.errors import NotFound, PermissionDenied
 from firebrick.ids import new_id
-from firebrick.policy import Action, Role, authorize
-from firebrick.services.access import org_access
+from firebrick.models.common import Items
+from firebrick.models.refs import OrgRef, TokenRef
+from firebrick.models.tokens import ServiceToken, ServiceTokenCreate, ServiceTokenCreated
+from firebrick.policy import Action, Role
+from firebrick.services.access import authorize
+from firebrick.services.documents import Versioned
 
-if TYPE_CHECKING:
-    from google.cloud.firestore import Client
-
-
-@dataclass(frozen=True, slots=True)
-class TokenRecord:
-    id: str
-    name: str
-    role: str
-    created_by: str | None
-    created_at: datetime | None
-    expires_at: datetime | None
-    revoked_at: datetime | None
+#: More tokens than any org needs; a listing never grows past it.
+MAX_LISTED = 500
 
 
-def _record(token_id: str, data: dict[str, Any]) -> TokenRecord:
-    return TokenRecord(
+def token_from(token_id: str, data: dict[str, Any]) -> ServiceToken:
+    return ServiceToken(
         id=token_id,
         name=str(data.get("name", "")),
         role=str(data.get("role", "")),
         created_by=data.get("createdBy"),
         created_at=data.get("createdAt"),
         expires_at=data.get("expiresAt"),
-        revoked_at=data.get("revokedAt"),
+        revoked=data.get("revokedAt") is not None,
     )
 
 
 def create_service_token(
-    db: Client,
-    principal: Principal,
-    org_id: str,
-    *,
-    name: str,
-    role: Role,
-    expires_in_days: int,
-    step_up_token: str | None,
-    meta: RequestMeta,
+    caller: Caller,
+    org: OrgRef,
+    body: ServiceTokenCreate,
     token_id: str | None = None,
-) -> tuple[TokenRecord, str]:
+    *,
+    step_up_token: str | None = None,
+) -> Versioned[ServiceTokenCreated]:
     """Admin+ (and step-up once MFA is on): a new token for `org_id`; the token is returned only here.
 
-    `token_id` is fixed by the idempotency ledger (a retry lands on the same record).
+    `token_id` is fixed by the idempotency keys (a retry lands on the same record).
     """
-    authorize(org_access(db, principal, org_id), Action.manage_tokens)
-    require_step_up(principal, step_up_token, db=db)
+    org_id = org.org_id
+    authorize(caller, org_id, Action.manage_tokens)
+    require_step_up(caller, step_up_token)
+    role = Role[body.role]
     if role > MAX_ROLE:
         raise PermissionDenied("Service tokens may carry at most the member role")
     token_id = token_id or new_id()
     created = now()
-    expires = created + timedelta(days=expires_in_days)
+    expires = created + timedelta(days=body.expires_in_days)
     token = mint_service_token(org_id, token_id, role, expires)
     data = {
         "orgId": org_id,
-        "name": name,
+        "name": body.name,
         "role": role.name,
-        "createdBy": principal.uid,
+        "createdBy": caller.uid,
         "createdAt": created,
         "expiresAt": expires,
         "revokedAt": None,
     }
-    batch = db.batch()
-    batch.create(db.document(token_path(org_id, token_id)), data)
-    record_audit(db, "service_token.created", org_id=org_id, actor_uid=principal.uid, target=token_id, meta=meta,
-                 details={"name": name, "role": role.name, "expiresAt": expires.isoformat()}, writer=batch)
+    batch = caller.db.batch()
+    batch.create(caller.db.document(paths.token(org_id, token_id)), data)
+    audit_by(
+        caller,
+        "service_token.created",
+        token_id,
+        org_id=org_id,
+        details={"name": body.name, "role": role.name, "expiresAt": expires.isoformat()},
+        writer=batch,
+    )
     batch.commit()
-    return _record(token_id, data), token
+    created_token = ServiceTokenCreated(**token_from(token_id, data).model_dump(), token=token)
+    return Versioned(created_token, None)
 
 
-def reissue_service_token(
-    db: Client, principal: Principal, org_id: str, token_id: str, *, step_up_token: str | None
-) -> str:
-    """The token again, for an idempotent replay of its create (the ledger never stores it).
+def reissue_service_token(caller: Caller, token: TokenRef, *, step_up_token: str | None = None) -> str:
+    """The token again, for an idempotent replay of its create (the idempotency keys never store it).
 
     Signed afresh for the same record (same `jti`, role, expiry): both strings are
     the one credential, and revoking the record revokes both. Same checks as the
     create, and only for the caller who created it, while it is not revoked.
     """
-    authorize(org_access(db, principal, org_id), Action.manage_tokens)
-    require_step_up(principal, step_up_token, db=db)
-    snapshot = db.document(token_path(org_id, token_id)).get()
+    authorize(caller, token.org_id, Action.manage_tokens)
+    require_step_up(caller, step_up_token)
+    snapshot = caller.db.document(token.path).get()
     data = (snapshot.to_dict() or {}) if snapshot.exists else {}
-    if not data or data.get("createdBy") != principal.uid or data.get("revokedAt") is not None:
+    role = Role.named(data.get("role"))
+    if role is None or data.get("createdBy") != caller.uid or data.get("revokedAt") is not None:
         raise NotFound("Token not found")
-    return mint_service_token(org_id, token_id, Role[str(data["role"])], data["expiresAt"])
+    return mint_service_token(token.org_id, token.token_id, role, data["expiresAt"])
 
 
-def list_service_tokens(db: Client, principal: Principal, org_id: str) -> list[TokenRecord]:
-    authorize(org_access(db, principal, org_id), Action.manage_tokens)
-    docs = db.collection(f"orgs/{org_id}/tokens").order_by("createdAt").limit(500).stream()
-    return [_record(doc.id, doc.to_dict() or {}) for doc in docs]
+def list_service_tokens(caller: Caller, org: OrgRef) -> Items[ServiceToken]:
+    authorize(caller, org.org_id, Action.manage_tokens)
+    docs = caller.db.collection(paths.tokens(org.org_id)).order_by("createdAt").limit(MAX_LISTED).stream()
+    return Items[ServiceToken](items=[token_from(doc.id, doc.to_dict() or {}) for doc in docs])
 
 
-def revoke_service_token(db: Client, principal: Principal, org_id: str, token_id: str, meta: RequestMeta) -> None:
+def revoke_service_token(caller: Caller, token: TokenRef) -> None:
     """Revoke at once (this instance) / within the verification cache window (others)."""
-    authorize(org_access(db, principal, org_id), Action.manage_tokens)
-    ref = db.document(token_path(org_id, token_id))
+    authorize(caller, token.org_id, Action.manage_tokens)
+    ref = caller.db.document(token.path)
     snapshot = ref.get()
     if not snapshot.exists:
         raise NotFound("Token not found")
     if (snapshot.to_dict() or {}).get("revokedAt") is None:
-        batch = db.batch()
-        batch.update(ref, {"revokedAt": now(), "revokedBy": principal.uid})
-        record_audit(db, "service_token.revoked", org_id=org_id, actor_uid=principal.uid, target=token_id,
-                     meta=meta, writer=batch)
+        batch = caller.db.batch()
+        batch.update(ref, {"revokedAt": now(), "revokedBy": caller.uid})
+        audit_by(caller, "service_token.revoked", token.token_id, org_id=token.org_id, writer=batch)
         batch.commit()
-    forget_service_token(org_id, token_id)
+    forget_service_token(token.org_id, token.token_id)

@@ -1,1 +1,1 @@
-"""Server-side state, neither source nor derived data: idempotency and event ledgers, counters, limits."""
+"""Server-side state, neither source nor derived data: idempotency keys, the event ledger, counters, limits."""

@@ -19,7 +19,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from firebrick.reducers import counters as reduce
-from firebrick.state.ledger import Writer, run_transaction
+from firebrick.state.derived import Correction
+from firebrick.state.event_ledger import Writer, run_reducer
 
 if TYPE_CHECKING:
     from google.cloud.firestore import Client, DocumentReference, DocumentSnapshot, Transaction
@@ -69,51 +70,6 @@ OWNER_COUNTERS: dict[str, tuple[Counter, ...]] = {
 }
 
 
-@dataclass(frozen=True)
-class Correction:
-    """One derived value that was wrong and was set right."""
-
-    path: str
-    field: str
-    was: Any
-    now: Any
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"path": self.path, "field": self.field, "was": self.was, "now": self.now}
-
-
-def nest(flat: Mapping[str, Any]) -> dict[str, Any]:
-    """`{"byStatus.todo": 1}` -> `{"byStatus": {"todo": 1}}` (for set(merge=True) and maps)."""
-    out: dict[str, Any] = {}
-    for path, value in flat.items():
-        node = out
-        *parents, leaf = path.split(".")
-        for part in parents:
-            node = node.setdefault(part, {})
-        node[leaf] = value
-    return out
-
-
-def flatten(data: Mapping[str, Any] | None, prefix: str = "") -> dict[str, int]:
-    """Inverse of `nest`, keeping integer leaves only."""
-    out: dict[str, int] = {}
-    for key, value in (data or {}).items():
-        if isinstance(value, Mapping):
-            out.update(flatten(value, f"{prefix}{key}."))
-        elif isinstance(value, int) and not isinstance(value, bool):
-            out[prefix + key] = value
-    return out
-
-
-def get_path(data: Mapping[str, Any] | None, path: str) -> Any:
-    node: Any = data or {}
-    for part in path.split("."):
-        if not isinstance(node, Mapping):
-            return None
-        node = node.get(part)
-    return node
-
-
 def marker_ref(owner: DocumentReference, counter: Counter, entity_id: str) -> DocumentReference:
     ref: DocumentReference = owner.collection(COUNTED).document(f"{counter.name}:{entity_id}")
     return ref
@@ -132,7 +88,7 @@ def shard_ref(owner: DocumentReference, counter: Counter, index: int) -> Documen
 
 
 def counted_contribution(marker: Snapshot) -> reduce.Contribution:
-    return flatten(marker.get("c")) if marker.exists else {}
+    return reduce.flatten(marker.get("c")) if marker.exists else {}
 
 
 def increment_writer(owner: DocumentReference, counter: Counter, deltas: Mapping[str, int]) -> Writer:
@@ -142,7 +98,7 @@ def increment_writer(owner: DocumentReference, counter: Counter, deltas: Mapping
     shard = shard_ref(owner, counter, secrets.randbelow(counter.shards))
 
     def write(txn: Transaction) -> None:
-        txn.set(shard, {"n": counter.name, **nest({k: Increment(v) for k, v in deltas.items()})}, merge=True)
+        txn.set(shard, {"n": counter.name, **reduce.nest({k: Increment(v) for k, v in deltas.items()})}, merge=True)
 
     return write
 
@@ -173,7 +129,7 @@ def transition_writer(
         if bump:
             bump(txn)
         if new or marker_extra:
-            txn.set(marker, {"n": counter.name, "c": nest(new), **(marker_extra or {})})
+            txn.set(marker, {"n": counter.name, "c": reduce.nest(new), **(marker_extra or {})})
         else:
             txn.delete(marker)
 
@@ -202,12 +158,12 @@ def sync_entity(
             writer(txn)
         return deltas
 
-    return run_transaction(db, body)
+    return run_reducer(db, body)
 
 
 @dataclass
 class CountedEffect:
-    """A ledger effect syncing one counted entity (see `sync_entity`)."""
+    """An event-ledger effect syncing one counted entity (see `sync_entity`)."""
 
     owner: DocumentReference
     counter: Counter
@@ -252,7 +208,7 @@ def _shard_totals(snaps: Iterable[Snapshot], counters: Sequence[Counter]) -> dic
         data = snap.to_dict() or {}
         name = data.get("n") or snap.id.rsplit("-", 1)[0]
         if name in names:
-            reduce.add(totals[name], flatten({k: v for k, v in data.items() if k != "n"}))
+            reduce.add(totals[name], reduce.flatten({k: v for k, v in data.items() if k != "n"}))
     return totals
 
 
@@ -276,9 +232,9 @@ def rollup(db: Client, owner: DocumentReference, counters: Sequence[Counter]) ->
             values = {counter.target_path(k): totals[counter.name].get(k, 0) for k in counter.fields}
             # An absent counter reads as 0 (a new doc has none until its first count) ...
             wrong = [
-                Correction(owner.path, path, get_path(data, path), want)
+                Correction(owner.path, path, reduce.get_path(data, path), want)
                 for path, want in values.items()
-                if get_path(data, path) != want and not (get_path(data, path) is None and want == 0)
+                if reduce.get_path(data, path) != want and not (reduce.get_path(data, path) is None and want == 0)
             ]
             if wrong:  # ... but once a family is written, all its fields are, zeros included.
                 changes += wrong
@@ -287,7 +243,7 @@ def rollup(db: Client, owner: DocumentReference, counters: Sequence[Counter]) ->
             txn.update(owner, updates)
         return changes
 
-    return run_transaction(db, body)
+    return run_reducer(db, body)
 
 
 def recount_shards(db: Client, owner: DocumentReference, counter: Counter) -> list[Correction]:
@@ -319,7 +275,7 @@ def recount_shards(db: Client, owner: DocumentReference, counter: Counter) -> li
         if fixes:
             for shard in shards:
                 txn.delete(shard.reference)
-            txn.set(shard_ref(owner, counter, 0), {"n": counter.name, **nest(want)})
+            txn.set(shard_ref(owner, counter, 0), {"n": counter.name, **reduce.nest(want)})
         return fixes
 
-    return run_transaction(db, body)
+    return run_reducer(db, body)

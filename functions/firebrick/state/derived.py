@@ -8,13 +8,27 @@ result is a function of the sources as they are now.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from firebrick.state.counters import Correction
-from firebrick.state.ledger import run_transaction
+from firebrick import paths
+from firebrick.state.event_ledger import run_reducer
 
 if TYPE_CHECKING:
     from google.cloud.firestore import Client, DocumentReference, Transaction
+
+
+@dataclass(frozen=True)
+class Correction:
+    """One derived value that was wrong and was set right."""
+
+    path: str
+    field: str
+    was: Any
+    now: Any
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"path": self.path, "field": self.field, "was": self.was, "now": self.now}
 
 
 def assignee_for(assignee_uid: Any, user: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -32,7 +46,7 @@ def refresh_assignee(db: Client, task: DocumentReference) -> Correction | None:
         if not snap.exists:
             return None
         uid = (snap.to_dict() or {}).get("assigneeUid")
-        user = db.document(f"users/{uid}").get(transaction=txn) if isinstance(uid, str) and uid else None
+        user = db.document(paths.user(uid)).get(transaction=txn) if isinstance(uid, str) and uid else None
         want = assignee_for(uid, user.to_dict() if user is not None and user.exists else None)
         have = (snap.to_dict() or {}).get("assignee")
         if have == want:
@@ -40,13 +54,13 @@ def refresh_assignee(db: Client, task: DocumentReference) -> Correction | None:
         txn.update(task, {"assignee": want})
         return Correction(task.path, "assignee", have, want)
 
-    return run_transaction(db, body)
+    return run_reducer(db, body)
 
 
 def refresh_member_name(db: Client, org_id: str, uid: str) -> Correction | None:
     """Copy `users/{uid}.displayName` onto `orgs/{orgId}/members/{uid}.displayName`."""
-    member = db.document(f"orgs/{org_id}/members/{uid}")
-    user_ref = db.document(f"users/{uid}")
+    member = db.document(paths.member(org_id, uid))
+    user_ref = db.document(paths.user(uid))
 
     def body(txn: Transaction) -> Correction | None:
         snap, user = member.get(transaction=txn), user_ref.get(transaction=txn)
@@ -58,7 +72,7 @@ def refresh_member_name(db: Client, org_id: str, uid: str) -> Correction | None:
         txn.update(member, {"displayName": want})
         return Correction(member.path, "displayName", have, want)
 
-    return run_transaction(db, body)
+    return run_reducer(db, body)
 
 
 def user_org_entry(member: dict[str, Any] | None, org: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -73,9 +87,9 @@ def refresh_user_org(db: Client, uid: str, org_id: str) -> Correction | None:
     from google.cloud.firestore import DELETE_FIELD
     from google.cloud.firestore_v1.field_path import FieldPath
 
-    user_ref = db.document(f"users/{uid}")
-    member_ref = db.document(f"orgs/{org_id}/members/{uid}")
-    org_ref = db.document(f"orgs/{org_id}")
+    user_ref = db.document(paths.user(uid))
+    member_ref = db.document(paths.member(org_id, uid))
+    org_ref = db.document(paths.org(org_id))
 
     def body(txn: Transaction) -> Correction | None:
         user, member, org = (r.get(transaction=txn) for r in (user_ref, member_ref, org_ref))
@@ -89,4 +103,4 @@ def refresh_user_org(db: Client, uid: str, org_id: str) -> Correction | None:
         txn.update(user_ref, {path: want if want is not None else DELETE_FIELD})
         return Correction(user_ref.path, f"orgs.{org_id}", have, want)
 
-    return run_transaction(db, body)
+    return run_reducer(db, body)

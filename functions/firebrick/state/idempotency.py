@@ -1,6 +1,6 @@
-"""The idempotency ledger: a retried create returns the first result and creates nothing new.
+"""Idempotency keys of client requests: a retried create returns the first result and creates nothing new.
 
-Any POST adopts it in three steps (see `api/idempotent.py` for the REST glue):
+Any POST adopts them in three steps (see `api/responses.py` for the REST glue):
 
 1. `begin(scope, key, fingerprint)` reserves the key atomically (Firestore
    create-if-absent / update-if-unchanged preconditions). Exactly one of any
@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
+from firebrick import paths
 from firebrick.clock import now
 from firebrick.errors import IdempotencyInProgress, IdempotencyKeyReused
 from firebrick.ids import new_id
@@ -35,7 +36,7 @@ from firebrick.ids import new_id
 if TYPE_CHECKING:
     from google.cloud.firestore import Client, DocumentReference
 
-LEDGER_COLLECTION = "idempotency"
+COLLECTION = paths.IDEMPOTENCY_KEYS
 #: Printable ASCII, no spaces: UUIDs, ULIDs and random tokens all fit.
 KEY_PATTERN = r"^[\x21-\x7e]{8,255}$"
 DEFAULT_TTL = timedelta(hours=24)
@@ -76,7 +77,7 @@ def request_fingerprint(payload: Any) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-class IdempotencyLedger:
+class IdempotencyKeys:
     """Reserve, complete or release idempotency keys; scoped so keys never collide across callers."""
 
     def __init__(
@@ -93,9 +94,9 @@ class IdempotencyLedger:
         self.wait_seconds = wait_seconds
 
     def entry(self, scope: str, key: str) -> DocumentReference:
-        """The ledger document of `key` within `scope` (e.g. caller uid + method + path)."""
+        """The document of `key` within `scope` (e.g. caller uid + method + path)."""
         digest = hashlib.sha256(f"{scope}\n{key}".encode()).hexdigest()
-        return self.db.collection(LEDGER_COLLECTION).document(digest)
+        return self.db.collection(COLLECTION).document(digest)
 
     def begin(self, scope: str, key: str, fingerprint: str) -> Reservation | StoredResponse:
         """Reserve `key`, or return the response of the request that already used it.

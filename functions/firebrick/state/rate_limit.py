@@ -20,13 +20,15 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
+from firebrick import paths
 from firebrick.clock import now
 from firebrick.errors import RateLimited
+from firebrick.transactions import run_in_transaction
 
 if TYPE_CHECKING:
     from google.cloud.firestore import Client, DocumentReference, Transaction
 
-COLLECTION = "rateLimits"
+COLLECTION = paths.RATE_LIMITS
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,10 +109,4 @@ def consume(db: Client, checks: Sequence[Check]) -> None:
 
 
 def _run(db: Client, checks: Sequence[Check], *, refuse_when_full: bool) -> None:
-    from google.cloud import firestore
-
-    @firestore.transactional
-    def apply(transaction: Transaction) -> None:
-        _count(db, transaction, checks, refuse_when_full=refuse_when_full)
-
-    apply(db.transaction())
+    run_in_transaction(db, lambda transaction: _count(db, transaction, checks, refuse_when_full=refuse_when_full))

@@ -13,14 +13,12 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Any
 
-from google.cloud.firestore_v1.base_query import FieldFilter
-
+from firebrick import paths
 from firebrick.auth.claims import encode_claims
 from firebrick.clients import firebase_app, firestore_client
 from firebrick.clock import now
 from firebrick.logs import get_logger, log_event
-from firebrick.policy import Role
-from firebrick.services.members import role_of
+from firebrick.services.members import memberships_of
 
 if TYPE_CHECKING:
     from google.cloud.firestore import Client
@@ -28,17 +26,6 @@ if TYPE_CHECKING:
 logger = get_logger("triggers.claims")
 
 _MAX_ROUNDS = 3
-
-
-def memberships_of(db: Client, uid: str) -> dict[str, Role]:
-    """orgId -> role for every membership of `uid` (collection-group query on `uid`)."""
-    roles: dict[str, Role] = {}
-    for snap in db.collection_group("members").where(filter=FieldFilter("uid", "==", uid)).stream():
-        org = snap.reference.parent.parent
-        role = role_of(snap.to_dict())
-        if org is not None and org.parent.id == "orgs" and snap.id == uid and role is not None:
-            roles[org.id] = role
-    return roles
 
 
 def sync_user_claims(db: Client, uid: str) -> bool:
@@ -53,7 +40,8 @@ def sync_user_claims(db: Client, uid: str) -> bool:
         except auth.UserNotFoundError:
             return changed  # deleted (or never a real user): nothing to carry claims
         current: dict[str, Any] = dict(user.custom_claims or {})
-        desired = encode_claims(memberships_of(db, uid), current)
+        roles = {org_id: role for org_id, role in memberships_of(db, uid).items() if role is not None}
+        desired = encode_claims(roles, current)
         if desired == current:
             break
         try:
@@ -63,7 +51,7 @@ def sync_user_claims(db: Client, uid: str) -> bool:
         changed = True
     if changed:
         # Tells clients to force-refresh their ID token (`getIdToken(true)`).
-        db.document(f"users/{uid}").set({"claimsUpdatedAt": now()}, merge=True)
+        db.document(paths.user(uid)).set({"claimsUpdatedAt": now()}, merge=True)
         log_event(logger, logging.INFO, "claims synced", uid=uid)
     return changed
 

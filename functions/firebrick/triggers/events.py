@@ -1,21 +1,31 @@
-"""Read what derived-state handlers need out of a Firestore event, and common effects."""
+"""What derived-state handlers share: the change an event describes, and the counted-change step.
+
+`apply_counted` is the one shape of a counted source change: count it, add its
+feed entry, and mark the event applied, all in one event-ledger transaction;
+then roll the owner's shards up when the count moved (or on a replay, which may
+follow a crash between the two).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from firebrick import paths
 from firebrick.clock import now
 from firebrick.logs import get_logger
 from firebrick.reducers.activity import ActivityEntry, DocState
+from firebrick.state import counters, event_ledger
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from google.cloud.firestore import Client, DocumentReference, Transaction
 
-    from firebrick.state.counters import CountedEffect
-    from firebrick.state.ledger import Writer
+    from firebrick.reducers.counters import Contribution
+    from firebrick.state.counters import CountedEffect, Counter
+    from firebrick.state.event_ledger import Writer
 
 log = get_logger("firebrick.triggers")
 
@@ -30,6 +40,11 @@ class DocChange:
     before: DocState
     after: DocState
     at: datetime
+
+    def chain(self, db: Client) -> list[DocumentReference]:
+        """The documents from the top-level one down to the changed one (org, project, task, ...)."""
+        parts = self.path.split("/")
+        return [db.document("/".join(parts[:end])) for end in range(2, len(parts) + 1, 2)]
 
 
 def _state(snapshot: Any) -> DocState:
@@ -61,26 +76,49 @@ def db_or_default(db: Client | None) -> Client:
 
 @dataclass
 class ActivityEffect:
-    """Ledger effect: write one feed entry, only while its org and parent still exist."""
+    """Event-ledger effect: write one feed entry, only while the counted entity's owners still exist."""
 
     org: DocumentReference
     entry: ActivityEntry
-    guards: Sequence[DocumentReference] = ()
-    #: An effect of the same transaction that already read these docs (run before this one).
-    checked_by: CountedEffect | None = None
+    #: The counted effect of the same transaction, which read the org and parents just before.
+    checked_by: CountedEffect
 
     def __call__(self, txn: Transaction) -> Writer | None:
-        if self.checked_by is not None:
-            if not self.checked_by.alive:
-                return None
-        elif not all(ref.get(transaction=txn).exists for ref in (self.org, *self.guards)):
+        if not self.checked_by.alive:
             return None
-        target = self.org.collection("activity").document(self.entry.id)
+        target = self.org.collection(paths.ACTIVITY).document(self.entry.id)
 
         def write(txn: Transaction) -> None:
             txn.set(target, self.entry.doc)
 
         return write
+
+
+def apply_counted(
+    db: Client,
+    fn: str,
+    change: DocChange,
+    *,
+    owner: DocumentReference,
+    counter: Counter,
+    entity: DocumentReference,
+    guards: Sequence[DocumentReference] = (),
+    entry: ActivityEntry | None = None,
+) -> Contribution:
+    """Count `entity` on `owner` and add `entry` to the org's feed, once per event; returns the count's change.
+
+    `guards` (the org and parents above `owner`) must exist for anything to be written:
+    a deleted subtree stays deleted.
+    """
+    count = counters.counted_effect(owner, counter, entity.id, entity, guards=guards)
+    effects: list[event_ledger.Effect] = [count]
+    if entry is not None:
+        org = guards[0] if guards else owner
+        effects.append(ActivityEffect(org, entry, checked_by=count))
+    applied = event_ledger.apply_once(db, fn, change.event_id, effects)
+    if count.deltas or not applied:
+        counters.rollup(db, owner, [counter])
+    return count.deltas
 
 
 def cascade_delete(db: Client, ref: DocumentReference) -> int:

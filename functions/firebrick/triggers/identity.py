@@ -10,28 +10,20 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from firebrick.audit import RequestMeta, audit_entry
+from firebrick.audit import record_audit
 from firebrick.auth.claims import ORGS_CLAIM
 from firebrick.auth.domains import email_domain_blocked
+from firebrick.context import RequestContext
 from firebrick.logs import get_logger
+from firebrick.services.profiles import normalise_display_name
 
 if TYPE_CHECKING:
     from firebase_functions.identity_fn import AuthBlockingEvent, BeforeCreateResponse, BeforeSignInResponse
 
 logger = get_logger("triggers.identity")
-MAX_DISPLAY_NAME = 100
 
 #: Claims every new user starts with: member of no org (the claims sync owns `o` from then on).
 INITIAL_CLAIMS: dict[str, Any] = {ORGS_CLAIM: {}}
-
-
-def normalise_display_name(name: str | None) -> str | None:
-    """Collapse whitespace, drop control characters, bound the length; None when empty."""
-    if not name:
-        return None
-    printable = "".join(ch for ch in name if ch.isprintable())
-    collapsed = " ".join(printable.split())[:MAX_DISPLAY_NAME]
-    return collapsed or None
 
 
 def _refuse(message: str) -> Exception:
@@ -58,30 +50,35 @@ def _audit_sign_in(event: AuthBlockingEvent, action: str, details: dict[str, Any
     """Write the sign-in audit entry, keyed by event id; a failed write is logged, not fatal."""
     from firebrick.clients import firestore_client
 
-    meta = RequestMeta(ip=event.ip_address or None, user_agent=event.user_agent or None)
-    entry = audit_entry(action, actor_uid=event.data.uid, target=event.data.uid, meta=meta, details=details)
+    ctx = RequestContext(request_id=event.event_id, client_ip=event.ip_address or None, user_agent=event.user_agent)
+    uid = event.data.uid
     try:
-        firestore_client().collection("audit").document(f"signin-{event.event_id}").set(entry)
+        record_audit(
+            firestore_client(),
+            action,
+            actor_uid=uid,
+            target=uid,
+            ctx=ctx,
+            details=details,
+            entry_id=f"signin-{event.event_id}",
+        )
     except Exception:  # an audit outage must not lock every user out; the log keeps the trace
-        logger.exception("could not write sign-in audit entry", extra={"fields": {"uid": event.data.uid}})
+        logger.exception("could not write sign-in audit entry", extra={"fields": {"uid": uid}})
 
 
 def _ensure_profile(event: AuthBlockingEvent) -> None:
     """Create `users/{uid}` on first sign-in when no profile exists (SDK sign-ups); never overwrite."""
     from google.api_core.exceptions import AlreadyExists
 
+    from firebrick import paths
     from firebrick.clients import firestore_client
-    from firebrick.clock import now
+    from firebrick.services.profiles import profile_doc
 
     user = event.data
-    profile = {
-        "displayName": normalise_display_name(user.display_name),
-        "email": (user.email or "").lower() or None,
-        "photoURL": user.photo_url,
-        "createdAt": now(),
-    }
     try:
-        firestore_client().document(f"users/{user.uid}").create(profile)
+        firestore_client().document(paths.user(user.uid)).create(
+            profile_doc(user.display_name, user.email, user.photo_url)
+        )
     except AlreadyExists:
         pass
     except Exception:  # a missing profile is repaired on the next sign-in; never block it

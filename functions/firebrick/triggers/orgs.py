@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from firebrick import paths
 from firebrick.reducers.activity import source_changed
 from firebrick.state import counters, derived
 from firebrick.triggers.events import cascade_delete, db_or_default, doc_change
@@ -11,18 +12,16 @@ from firebrick.triggers.events import cascade_delete, db_or_default, doc_change
 if TYPE_CHECKING:
     from google.cloud.firestore import Client, DocumentReference
 
-FN = "derive_org"
-
 
 def on_org_written(event: Any, db: Client | None = None) -> None:
-    """Handle `orgs/{orgId}` written. State-based throughout, so no ledger is needed."""
+    """Handle `orgs/{orgId}` written. State-based throughout, so no event ledger is needed."""
     db = db_or_default(db)
     change = doc_change(event)
-    org = db.document(f"orgs/{change.params['orgId']}")
     before, after = change.before.data, change.after.data
     if not source_changed("org", before, after):
         return
-    member_ids = [m.id for m in org.collection("members").select([]).stream()]
+    (org,) = change.chain(db)
+    member_ids = [m.id for m in org.collection(paths.MEMBERS).select([]).stream()]
     if after is None:
         cascade_delete(db, org)
     elif before is None:
@@ -34,7 +33,7 @@ def on_org_written(event: Any, db: Client | None = None) -> None:
 
 def catch_up_org(db: Client, org: DocumentReference) -> None:
     """Count members and projects written before the org doc (their events found no org)."""
-    for name, counter in (("members", counters.ORG_MEMBERS), ("projects", counters.ORG_PROJECTS)):
-        for doc in org.collection(name).select([]).stream():
+    for collection, counter in ((paths.MEMBERS, counters.ORG_MEMBERS), (paths.PROJECTS, counters.ORG_PROJECTS)):
+        for doc in org.collection(collection).select([]).stream():
             counters.sync_entity(db, org, counter, doc.id, doc.reference)
     counters.rollup(db, org, counters.OWNER_COUNTERS["org"])

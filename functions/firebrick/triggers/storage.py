@@ -15,7 +15,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from firebrick.state import counters, ledger
+from firebrick import paths
+from firebrick.state import counters, event_ledger
 from firebrick.triggers.events import db_or_default
 
 if TYPE_CHECKING:
@@ -24,9 +25,7 @@ if TYPE_CHECKING:
 FN_FINALIZED = "derive_attachment_finalized"
 FN_DELETED = "derive_attachment_deleted"
 
-_PATH = re.compile(
-    r"^orgs/(?P<orgId>[^/]+)/projects/(?P<projectId>[^/]+)/tasks/(?P<taskId>[^/]+)/attachments/(?P<fileName>[^/]+)$"
-)
+_PATH = re.compile(paths.ATTACHMENT_PATTERN)
 
 
 @dataclass(frozen=True)
@@ -56,7 +55,7 @@ class GenerationEffect:
     guards: Sequence[DocumentReference] = ()
     deltas: dict[str, int] = field(default_factory=dict)
 
-    def __call__(self, txn: Transaction) -> ledger.Writer | None:
+    def __call__(self, txn: Transaction) -> event_ledger.Writer | None:
         self.deltas = {}
         if not all(ref.get(transaction=txn).exists for ref in (*self.guards, self.owner)):
             return None
@@ -92,14 +91,14 @@ def _apply(fn: str, obj: ObjectEvent, *, deleted: bool, db: Client | None) -> bo
     if not match:
         return False  # not an attachment: not ours to count
     db = db_or_default(db)
-    org = db.document(f"orgs/{match['orgId']}")
-    project = org.collection("projects").document(match["projectId"])
-    task = project.collection("tasks").document(match["taskId"])
+    org = db.document(paths.org(match["orgId"]))
+    project = db.document(paths.project(match["orgId"], match["projectId"]))
+    task = db.document(paths.task(match["orgId"], match["projectId"], match["taskId"]))
     key = hashlib.sha256(obj.name.encode()).hexdigest()[:40]
     size = None if deleted else obj.size
     on_task = GenerationEffect(task, counters.TASK_ATTACHMENTS, key, obj.generation, size, guards=[org, project])
     on_org = GenerationEffect(org, counters.ORG_STORAGE, key, obj.generation, size)
-    applied = ledger.apply_once(db, fn, obj.event_id, [on_task, on_org])
+    applied = event_ledger.apply_once(db, fn, obj.event_id, [on_task, on_org])
     if on_task.deltas or not applied:
         counters.rollup(db, task, [counters.TASK_ATTACHMENTS])
     if on_org.deltas or not applied:

@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from firebrick import paths
+from firebrick.services.members import memberships_of
 from firebrick.state import derived
 from firebrick.triggers.events import cascade_delete, db_or_default, doc_change
 
 if TYPE_CHECKING:
     from google.cloud.firestore import Client
-
-FN = "derive_user"
 
 
 def on_user_written(event: Any, db: Client | None = None) -> None:
@@ -33,16 +33,8 @@ def on_user_written(event: Any, db: Client | None = None) -> None:
 
 
 def membership_org_ids(db: Client, uid: str, profile: Mapping[str, Any]) -> list[str]:
-    """Orgs the user belongs to: the derived `orgs` map plus member docs carrying `uid`."""
-    from google.cloud.firestore import FieldFilter
-
-    ids = set(profile.get("orgs") or {})
-    members = db.collection_group("members").where(filter=FieldFilter("uid", "==", uid)).select([]).stream()
-    for member in members:
-        org = member.reference.parent.parent
-        if org is not None:
-            ids.add(org.id)
-    return sorted(ids)
+    """Orgs the user belongs to (membership documents), plus stale entries of the derived `orgs` map."""
+    return sorted(set(profile.get("orgs") or {}) | set(memberships_of(db, uid)))
 
 
 def refresh_user_name(db: Client, uid: str, org_ids: list[str]) -> int:
@@ -52,7 +44,7 @@ def refresh_user_name(db: Client, uid: str, org_ids: list[str]) -> int:
     changed = 0
     for org_id in org_ids:
         changed += derived.refresh_member_name(db, org_id, uid) is not None
-    tasks = db.collection_group("tasks").where(filter=FieldFilter("assigneeUid", "==", uid)).select([]).stream()
+    tasks = db.collection_group(paths.TASKS).where(filter=FieldFilter("assigneeUid", "==", uid)).select([]).stream()
     for task in tasks:
         changed += derived.refresh_assignee(db, task.reference) is not None
     return changed
@@ -61,5 +53,5 @@ def refresh_user_name(db: Client, uid: str, org_ids: list[str]) -> int:
 def delete_personal_data(db: Client, uid: str, last_profile: Mapping[str, Any]) -> None:
     """A deleted user leaves no membership and nothing under `users/{uid}`."""
     for org_id in membership_org_ids(db, uid, last_profile):
-        db.document(f"orgs/{org_id}/members/{uid}").delete()
-    cascade_delete(db, db.document(f"users/{uid}"))
+        db.document(paths.member(org_id, uid)).delete()
+    cascade_delete(db, db.document(paths.user(uid)))

@@ -1,17 +1,12 @@
 """Liveness: no auth, no Firestore, so it measures the function itself."""
 
-from typing import Literal
-
 from fastapi import APIRouter
-from pydantic import BaseModel
+
+from firebrick.models.health import Health
 
 router = APIRouter(tags=["health"])
 
 
-class Health(BaseModel):
-    status: Literal["ok"] = "ok"
-
-
 @router.get("/health", summary="Liveness check")
-async def health() -> Health:
+def health() -> Health:
     return Health()

@@ -1,83 +1,136 @@
-"""`/orgs`: create, list, read, rename, delete organizations."""
+"""`/v1/orgs`, `/v1/orgs/{orgId}/members`, invitations: an org and who belongs to it.
+
+Orgs: any user creates one and owns it; members read it; only owners rename or
+delete it. Members: viewer+ list them; admin+ change roles below their own and
+remove members; anyone may leave; owners are the only ones to grant or revoke
+owner, and the last owner stays. Invitations: admin+ invite (roles below their
+own); the invited, verified email's user accepts.
+"""
 
 from __future__ import annotations
 
-from typing import Annotated
+from functools import partial
 
-from fastapi import APIRouter, Header, Request, Response, status
-from fastapi.concurrency import run_in_threadpool
+from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 
-from firebrick.api.deps import CurrentPrincipal, Db, Meta, OrgAccess
-from firebrick.api.idempotent import IdempotencyKey, create_response
-from firebrick.auth.step_up import STEP_UP_HEADER
-from firebrick.models.orgs import Org, OrgCreate, OrgList, OrgUpdate
-from firebrick.services import orgs as service
-from firebrick.services.documents import Versioned
+from firebrick.api.deps import CurrentCaller, IfMatch, IfNoneMatch, MemberPath, OrgPath, StepUpHeader
+from firebrick.api.openapi import CREATED, READ, UPDATED, problems
+from firebrick.api.responses import IdempotencyKey, Secret, create_response, read_response, with_etag
+from firebrick.models.common import Items
+from firebrick.models.invites import InviteAccept, InviteAccepted, InviteCreate, InviteCreated
+from firebrick.models.members import Member, MemberUpdate
+from firebrick.models.orgs import Org, OrgCreate, OrgUpdate
+from firebrick.policy import Role
+from firebrick.services import invites, members, orgs
 
 router = APIRouter(prefix="/orgs", tags=["orgs"])
 
 
-def _org(response: Response, view: dict[str, object]) -> Org:
-    response.headers["ETag"] = str(view.pop("etag"))
-    return Org.model_validate(view)
-
-
 @router.post(
-    "",
-    status_code=status.HTTP_201_CREATED,
-    summary="Create an org; the caller becomes its owner; honours Idempotency-Key",
-    response_model=Org,
+    "", status_code=201, summary="Create an org; the caller becomes its owner", response_model=Org, responses=CREATED
 )
-async def create_org(
-    body: OrgCreate,
-    principal: CurrentPrincipal,
-    db: Db,
-    meta: Meta,
-    request: Request,
-    idempotency_key: IdempotencyKey = None,
-) -> JSONResponse:
-    def create(org_id: str | None) -> Versioned[Org]:
-        view = service.create_org(db, principal, body.name, meta, org_id=org_id)
-        etag = str(view.pop("etag"))
-        return Versioned(Org.model_validate(view), etag)
-
-    return await run_in_threadpool(create_response, request, db, principal, idempotency_key, body, create)
+def create_org(request: Request, caller: CurrentCaller, body: OrgCreate, key: IdempotencyKey = None) -> JSONResponse:
+    return create_response(request, caller, key, body, partial(orgs.create_org, caller, body.name))
 
 
 @router.get("", summary="The caller's orgs")
-async def list_orgs(principal: CurrentPrincipal, db: Db) -> OrgList:
-    items = await run_in_threadpool(service.list_orgs, db, principal)
-    return OrgList(items=[Org.model_validate(item) for item in items])
+def list_orgs(caller: CurrentCaller) -> Items[Org]:
+    return orgs.list_orgs(caller)
 
 
-@router.get("/{orgId}", summary="Read an org (members; platform admins for support)")
-async def get_org(ctx: OrgAccess, db: Db, response: Response) -> Org:
-    view = await run_in_threadpool(service.get_org, db, ctx.access, ctx.org_id)
-    return _org(response, view)
+@router.get(
+    "/{orgId}", summary="Read an org (members; platform admins for support)", response_model=Org, responses=READ
+)
+def get_org(
+    response: Response, caller: CurrentCaller, org: OrgPath, if_none_match: IfNoneMatch = None
+) -> Org | Response:
+    return read_response(response, orgs.get_org(caller, org), if_none_match)
 
 
-@router.patch("/{orgId}", summary="Rename an org (owner); honours If-Match")
-async def rename_org(
-    ctx: OrgAccess,
-    body: OrgUpdate,
-    db: Db,
-    meta: Meta,
-    response: Response,
-    if_match: Annotated[str | None, Header(max_length=512)] = None,
+@router.patch("/{orgId}", summary="Rename an org (owner)", responses=UPDATED)
+def rename_org(
+    response: Response, caller: CurrentCaller, org: OrgPath, body: OrgUpdate, if_match: IfMatch = None
 ) -> Org:
-    view = await run_in_threadpool(
-        lambda: service.rename_org(db, ctx.principal, ctx.org_id, body.name, if_match=if_match, meta=meta)
-    )
-    return _org(response, view)
+    return with_etag(response, orgs.rename_org(caller, org, body.name, if_match=if_match))
 
 
 @router.delete(
-    "/{orgId}", status_code=status.HTTP_204_NO_CONTENT, summary="Delete an org (owner; step-up once MFA is on)"
+    "/{orgId}",
+    status_code=204,
+    summary="Delete an org and all it holds (owner; step-up once MFA is on)",
+    responses=problems(403, 404, 422),
 )
-async def delete_org(ctx: OrgAccess, db: Db, meta: Meta, request: Request) -> Response:
-    step_up_token = request.headers.get(STEP_UP_HEADER)
-    await run_in_threadpool(
-        lambda: service.delete_org(db, ctx.principal, ctx.org_id, meta, step_up_token=step_up_token)
-    )
-    return Response(status_code=status.HTTP_204_NO_CONTENT)
+def delete_org(caller: CurrentCaller, org: OrgPath, step_up_token: StepUpHeader = None) -> Response:
+    orgs.delete_org(caller, org, step_up_token=step_up_token)
+    return Response(status_code=204)
+
+
+# --- Members of an org ------------------------------------------------------------------
+
+members_router = APIRouter(prefix="/orgs/{orgId}/members", tags=["members"])
+#: A change to a membership can also meet the last-owner rule (409).
+CHANGED = problems(403, 404, 409, 422)
+
+
+@members_router.get("", summary="Members of the org (viewer+)", responses=problems(404, 422))
+def list_members(caller: CurrentCaller, org: OrgPath) -> Items[Member]:
+    return members.list_members(caller, org)
+
+
+@members_router.patch(
+    "/{uid}",
+    summary="Change a member's role (admin+, below own; owner for owners)",
+    responses=problems(403, 404, 409, 422),
+)
+def change_role(
+    caller: CurrentCaller, member: MemberPath, body: MemberUpdate, step_up_token: StepUpHeader = None
+) -> Member:
+    return members.change_role(caller, member, Role[body.role], step_up_token=step_up_token)
+
+
+@members_router.delete(
+    "/{uid}",
+    status_code=204,
+    summary="Remove a member (admin+) or leave (self)",
+    responses=problems(403, 404, 409, 422),
+)
+def remove_member(caller: CurrentCaller, member: MemberPath) -> Response:
+    members.remove_member(caller, member)
+    return Response(status_code=204)
+
+
+# --- Invitations ------------------------------------------------------------------------
+
+invites_router = APIRouter(tags=["invites"])
+
+
+@invites_router.post(
+    "/orgs/{orgId}/invites",
+    status_code=201,
+    summary="Invite an email address; the token is returned once",
+    response_model=InviteCreated,
+    responses=problems(403, 404, 422),
+)
+def create_invite(
+    request: Request,
+    caller: CurrentCaller,
+    org: OrgPath,
+    body: InviteCreate,
+    key: IdempotencyKey = None,
+    step_up_token: StepUpHeader = None,
+) -> JSONResponse:
+    create = partial(invites.create_invite, caller, org, body, step_up_token=step_up_token)
+    # The token is never stored, not even with the idempotency key: a replay re-signs it.
+    reissue = partial(invites.reissue_invite_token, caller, org, step_up_token=step_up_token)
+    secret = Secret("token", reissue)
+    return create_response(request, caller, key, body, create, org_id=org.org_id, location=False, secret=secret)
+
+
+@invites_router.post(
+    "/invites/accept",
+    summary="Accept an invitation as the invited, verified email's user",
+    responses=problems(400, 403, 409, 422),
+)
+def accept_invite(caller: CurrentCaller, body: InviteAccept) -> InviteAccepted:
+    return invites.accept_invite(caller, body.token)

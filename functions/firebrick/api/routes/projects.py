@@ -1,115 +1,149 @@
-"""`/v1/orgs/{orgId}/projects`: projects of an org (read: viewer+; write: admin+)."""
+"""`/v1/orgs/{orgId}/projects/...`: a project, its tasks and their comments, one router each.
+
+Roles: projects are read by viewer+ and written by admin+; tasks are written by
+member+ and deleted by admin+; comments are written by member+, edited or deleted
+by their author or admin+. The three share one shape: list, create (201 +
+`Idempotency-Key`), read (`ETag`, 304), update (`If-Match`), delete.
+"""
 
 from __future__ import annotations
 
-from typing import Annotated
+from functools import partial
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 
-from firebrick.api.deps import CurrentPrincipal
-from firebrick.api.idempotent import IdempotencyKey, create_response
-from firebrick.api.params import (
-    ETAG_HEADER,
-    NOT_MODIFIED,
-    Db,
+from firebrick.api.deps import (
+    CommentPath,
+    CurrentCaller,
     IfMatch,
     IfNoneMatch,
-    ListQuery,
-    OrgId,
-    ProjectId,
-    problems,
-    read_response,
-    with_etag,
+    ListParams,
+    OrgPath,
+    ProjectListParams,
+    ProjectPath,
+    TaskListParams,
+    TaskPath,
 )
+from firebrick.api.openapi import CREATED, DELETED, LISTED, READ, UPDATED
+from firebrick.api.responses import IdempotencyKey, create_response, read_response, with_etag
+from firebrick.models.comments import Comment, CommentCreate, CommentUpdate
 from firebrick.models.common import Page
 from firebrick.models.projects import Project, ProjectCreate, ProjectUpdate
-from firebrick.services import projects
+from firebrick.models.tasks import Task, TaskCreate, TaskUpdate
+from firebrick.services import comments, projects, tasks
 
 router = APIRouter(prefix="/orgs/{orgId}/projects", tags=["projects"])
 
 
-class ProjectListQuery(ListQuery):
-    archived: bool | None = None
+@router.get("", summary="List projects, oldest first", responses=LISTED)
+def list_projects(caller: CurrentCaller, org: OrgPath, query: ProjectListParams) -> Page[Project]:
+    return projects.list_projects(caller, org, query)
 
 
-@router.get("", summary="List projects", responses=problems(400, 404, 422))
-def list_projects(
-    db: Db, principal: CurrentPrincipal, org_id: OrgId, query: Annotated[ProjectListQuery, Query()]
-) -> Page[Project]:
-    return projects.list_projects(
-        db, principal, org_id, limit=query.limit, cursor=query.cursor, archived=query.archived
-    )
-
-
-@router.post(
-    "",
-    status_code=201,
-    summary="Create a project (admin+)",
-    response_model=Project,
-    responses={201: {"headers": ETAG_HEADER}, **problems(403, 404, 409, 422)},
-)
+@router.post("", status_code=201, summary="Create a project (admin+)", response_model=Project, responses=CREATED)
 def create_project(
-    request: Request,
-    db: Db,
-    principal: CurrentPrincipal,
-    org_id: OrgId,
-    body: ProjectCreate,
-    idempotency_key: IdempotencyKey = None,
+    request: Request, caller: CurrentCaller, org: OrgPath, body: ProjectCreate, key: IdempotencyKey = None
 ) -> JSONResponse:
-    return create_response(
-        request,
-        db,
-        principal,
-        idempotency_key,
-        body,
-        lambda resource_id: projects.create_project(db, principal, org_id, body, project_id=resource_id),
-        org_id=org_id,
-    )
+    create = partial(projects.create_project, caller, org, body)
+    return create_response(request, caller, key, body, create, org_id=org.org_id)
 
 
-@router.get(
-    "/{projectId}",
-    summary="Get a project",
-    response_model=Project,
-    responses={200: {"headers": ETAG_HEADER}, **NOT_MODIFIED, **problems(404, 422)},
-)
+@router.get("/{projectId}", summary="Get a project", response_model=Project, responses=READ)
 def get_project(
-    response: Response,
-    db: Db,
-    principal: CurrentPrincipal,
-    org_id: OrgId,
-    project_id: ProjectId,
-    if_none_match: IfNoneMatch = None,
+    response: Response, caller: CurrentCaller, project: ProjectPath, if_none_match: IfNoneMatch = None
 ) -> Project | Response:
-    return read_response(response, projects.get_project(db, principal, org_id, project_id), if_none_match)
+    return read_response(response, projects.get_project(caller, project), if_none_match)
 
 
-@router.patch(
-    "/{projectId}",
-    summary="Update a project (admin+)",
-    responses={200: {"headers": ETAG_HEADER}, **problems(403, 404, 412, 422)},
-)
+@router.patch("/{projectId}", summary="Update a project (admin+)", responses=UPDATED)
 def update_project(
-    response: Response,
-    db: Db,
-    principal: CurrentPrincipal,
-    org_id: OrgId,
-    project_id: ProjectId,
-    body: ProjectUpdate,
-    if_match: IfMatch = None,
+    response: Response, caller: CurrentCaller, project: ProjectPath, body: ProjectUpdate, if_match: IfMatch = None
 ) -> Project:
-    return with_etag(response, projects.update_project(db, principal, org_id, project_id, body, if_match=if_match))
+    return with_etag(response, projects.update_project(caller, project, body, if_match=if_match))
 
 
-@router.delete(
-    "/{projectId}",
-    status_code=204,
-    summary="Delete a project and, asynchronously, everything under it (admin+)",
-    responses=problems(403, 404, 412, 422),
+@router.delete("/{projectId}", status_code=204, summary="Delete a project and all it holds (admin+)", responses=DELETED)
+def delete_project(caller: CurrentCaller, project: ProjectPath, if_match: IfMatch = None) -> Response:
+    projects.delete_project(caller, project, if_match=if_match)
+    return Response(status_code=204)
+
+
+# --- Tasks of a project ---------------------------------------------------------------
+
+tasks_router = APIRouter(prefix="/orgs/{orgId}/projects/{projectId}/tasks", tags=["tasks"])
+
+
+@tasks_router.get("", summary="List tasks, oldest first, filtered by status and/or assignee", responses=LISTED)
+def list_tasks(caller: CurrentCaller, project: ProjectPath, query: TaskListParams) -> Page[Task]:
+    return tasks.list_tasks(caller, project, query)
+
+
+@tasks_router.post("", status_code=201, summary="Create a task (member+)", response_model=Task, responses=CREATED)
+def create_task(
+    request: Request, caller: CurrentCaller, project: ProjectPath, body: TaskCreate, key: IdempotencyKey = None
+) -> JSONResponse:
+    create = partial(tasks.create_task, caller, project, body)
+    return create_response(request, caller, key, body, create, org_id=project.org_id)
+
+
+@tasks_router.get("/{taskId}", summary="Get a task", response_model=Task, responses=READ)
+def get_task(
+    response: Response, caller: CurrentCaller, task: TaskPath, if_none_match: IfNoneMatch = None
+) -> Task | Response:
+    return read_response(response, tasks.get_task(caller, task), if_none_match)
+
+
+@tasks_router.patch("/{taskId}", summary="Update a task (member+)", responses=UPDATED)
+def update_task(
+    response: Response, caller: CurrentCaller, task: TaskPath, body: TaskUpdate, if_match: IfMatch = None
+) -> Task:
+    return with_etag(response, tasks.update_task(caller, task, body, if_match=if_match))
+
+
+@tasks_router.delete("/{taskId}", status_code=204, summary="Delete a task and its comments (admin+)", responses=DELETED)
+def delete_task(caller: CurrentCaller, task: TaskPath, if_match: IfMatch = None) -> Response:
+    tasks.delete_task(caller, task, if_match=if_match)
+    return Response(status_code=204)
+
+
+# --- Comments on a task ----------------------------------------------------------------
+
+comments_router = APIRouter(prefix="/orgs/{orgId}/projects/{projectId}/tasks/{taskId}/comments", tags=["comments"])
+
+
+@comments_router.get("", summary="List a task's comments, oldest first", responses=LISTED)
+def list_comments(caller: CurrentCaller, task: TaskPath, query: ListParams) -> Page[Comment]:
+    return comments.list_comments(caller, task, query)
+
+
+@comments_router.post(
+    "", status_code=201, summary="Comment on a task (member+)", response_model=Comment, responses=CREATED
 )
-def delete_project(
-    db: Db, principal: CurrentPrincipal, org_id: OrgId, project_id: ProjectId, if_match: IfMatch = None
-) -> Response:
-    projects.delete_project(db, principal, org_id, project_id, if_match=if_match)
+def create_comment(
+    request: Request, caller: CurrentCaller, task: TaskPath, body: CommentCreate, key: IdempotencyKey = None
+) -> JSONResponse:
+    create = partial(comments.create_comment, caller, task, body)
+    return create_response(request, caller, key, body, create, org_id=task.org_id)
+
+
+@comments_router.get("/{commentId}", summary="Get a comment", response_model=Comment, responses=READ)
+def get_comment(
+    response: Response, caller: CurrentCaller, comment: CommentPath, if_none_match: IfNoneMatch = None
+) -> Comment | Response:
+    return read_response(response, comments.get_comment(caller, comment), if_none_match)
+
+
+@comments_router.patch("/{commentId}", summary="Edit a comment (its author, or admin+)", responses=UPDATED)
+def update_comment(
+    response: Response, caller: CurrentCaller, comment: CommentPath, body: CommentUpdate, if_match: IfMatch = None
+) -> Comment:
+    return with_etag(response, comments.update_comment(caller, comment, body, if_match=if_match))
+
+
+@comments_router.delete(
+    "/{commentId}", status_code=204, summary="Delete a comment (its author, or admin+)", responses=DELETED
+)
+def delete_comment(caller: CurrentCaller, comment: CommentPath, if_match: IfMatch = None) -> Response:
+    comments.delete_comment(caller, comment, if_match=if_match)
     return Response(status_code=204)

@@ -1,6 +1,10 @@
-"""The backend's own ES256 signing keys for service tokens, with rotation.
+"""The backend's own keys: HMAC keys derived per purpose, and ES256 service-token keys.
 
-Configured by the secret `SERVICE_TOKEN_KEYS` (JSON, bound from Secret Manager):
+`derived_key(purpose)` gives each use of `FIREBRICK_AUTH_SECRET` (step-up tokens,
+CSRF tokens, TOTP secret encryption) its own key, so one leaked use cannot
+forge another.
+
+Service tokens are signed with the secret `SERVICE_TOKEN_KEYS` (JSON):
 
     {"active": "k2", "keys": [
         {"kid": "k2", "pem": "-----BEGIN PRIVATE KEY-----...", "notAfter": null},
@@ -8,28 +12,31 @@ Configured by the secret `SERVICE_TOKEN_KEYS` (JSON, bound from Secret Manager):
 
 `active` signs new tokens; every key whose `notAfter` is unset or in the future
 still verifies and is published at `/v1/.well-known/jwks.json` (the overlap
-window). `scripts/rotate_signing_key.py` produces the next value. For `demo-*`
-projects with no secret, one dev key is derived from the project id at runtime:
-never committed, public by construction, refused for any other project.
+window). `scripts/rotate_signing_key.py` produces the next value. In development
+(`config.development_secrets`) one key is derived from the project id: never
+committed, public by construction, refused anywhere else.
 """
 
 from __future__ import annotations
 
 import base64
 import hashlib
+import hmac
 import json
-import os
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
-from firebrick.auth.settings import is_demo_project
 from firebrick.clock import now
-from firebrick.config import get_settings
+from firebrick.config import secret_bytes, secret_value
 
-ENV_VAR = "SERVICE_TOKEN_KEYS"
 ALGORITHM = "ES256"
+
+
+def derived_key(purpose: str) -> bytes:
+    """A 32-byte key for one purpose of the auth secret (HMAC-based key derivation)."""
+    return hmac.new(secret_bytes("FIREBRICK_AUTH_SECRET"), f"firebrick/{purpose}".encode(), hashlib.sha256).digest()
 
 
 @dataclass(frozen=True)
@@ -52,8 +59,15 @@ class SigningKey:
         def b64(n: int) -> str:
             return base64.urlsafe_b64encode(n.to_bytes(32, "big")).rstrip(b"=").decode()
 
-        return {"kty": "EC", "crv": "P-256", "x": b64(numbers.x), "y": b64(numbers.y),
-                "kid": self.kid, "use": "sig", "alg": ALGORITHM}
+        return {
+            "kty": "EC",
+            "crv": "P-256",
+            "x": b64(numbers.x),
+            "y": b64(numbers.y),
+            "kid": self.kid,
+            "use": "sig",
+            "alg": ALGORITHM,
+        }
 
 
 @dataclass(frozen=True)
@@ -103,21 +117,20 @@ def parse_keyset(raw: str) -> KeySet:
     return KeySet(active, keys)
 
 
-def _dev_keyset() -> KeySet:
+def development_keyset_json(seed: str) -> str:
+    """A `SERVICE_TOKEN_KEYS` value holding one key derived from `seed` (development only)."""
+    from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric import ec
 
-    seed = hashlib.sha256(f"firebrick-dev-service-token-key:{get_settings().project_id}".encode()).digest()
     order = 0xFFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551  # P-256 group order
-    key = SigningKey("dev-1", ec.derive_private_key(int.from_bytes(seed, "big") % (order - 1) + 1, ec.SECP256R1()))
-    return KeySet(key, (key,))
+    key = ec.derive_private_key(int(seed, 16) % (order - 1) + 1, ec.SECP256R1())
+    pem = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    ).decode()
+    return json.dumps({"active": "dev-1", "keys": [{"kid": "dev-1", "pem": pem, "notAfter": None}]})
 
 
 @lru_cache(maxsize=1)
 def configured_keyset() -> KeySet:
-    """The process's key set: from the secret, or the derived dev key for demo-* projects only."""
-    raw = os.environ.get(ENV_VAR)
-    if raw:
-        return parse_keyset(raw)
-    if not is_demo_project():
-        raise RuntimeError(f"{ENV_VAR} is not set (required outside demo-* projects)")
-    return _dev_keyset()
+    """The process's key set, from the `SERVICE_TOKEN_KEYS` secret (or its development stand-in)."""
+    return parse_keyset(secret_value("SERVICE_TOKEN_KEYS"))

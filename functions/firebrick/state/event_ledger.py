@@ -1,4 +1,4 @@
-"""The idempotency ledger: apply a trigger's effects at most once per (function, event id).
+"""The event ledger: apply a trigger's effects at most once per (function, event id).
 
 Firestore and Storage triggers are delivered at least once. `apply_once` runs the
 effects and writes a marker doc `_events/{fn}:{eventId}` in ONE transaction; a
@@ -16,12 +16,14 @@ from collections.abc import Callable, Sequence
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
+from firebrick import paths
 from firebrick.clock import now
+from firebrick.transactions import run_in_transaction
 
 if TYPE_CHECKING:
     from google.cloud.firestore import Client, DocumentReference, Transaction
 
-EVENTS_COLLECTION = "_events"
+EVENTS_COLLECTION = paths.APPLIED_EVENTS
 #: Longer than Eventarc's retry window (up to 7 days for retried events) plus margin.
 MARKER_TTL = timedelta(days=8)
 #: Retries of one transaction on contention; each retry keeps its place in line.
@@ -46,11 +48,9 @@ def marker_ref(db: Client, fn: str, event_id: str) -> DocumentReference:
     return db.collection(EVENTS_COLLECTION).document(key)
 
 
-def run_transaction(db: Client, body: Callable[[Transaction], T]) -> T:
-    """Run `body` in a transaction, retried on contention (body must be re-runnable)."""
-    from google.cloud import firestore
-
-    return firestore.transactional(body)(db.transaction(max_attempts=TRANSACTION_ATTEMPTS))  # type: ignore[no-any-return]
+def run_reducer(db: Client, body: Callable[[Transaction], T]) -> T:
+    """Run a derived-state transaction: siblings contend by design, so it gets more attempts."""
+    return run_in_transaction(db, body, attempts=TRANSACTION_ATTEMPTS)
 
 
 def apply_once(db: Client, fn: str, event_id: str, effects: Sequence[Effect]) -> bool:
@@ -67,7 +67,7 @@ def apply_once(db: Client, fn: str, event_id: str, effects: Sequence[Effect]) ->
         txn.set(marker, {"fn": fn, "eventId": event_id, "appliedAt": stamp, "expiresAt": stamp + MARKER_TTL})
         return True
 
-    return run_transaction(db, body)
+    return run_reducer(db, body)
 
 
 def already_applied(db: Client, fn: str, event_id: str) -> bool:

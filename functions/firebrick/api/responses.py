@@ -1,24 +1,27 @@
-"""REST glue for creates: `Idempotency-Key`, 201 + `ETag` + `Location`, replays.
+"""How routes answer: versioned reads (`ETag`, 304), and creates (201, `Idempotency-Key` replays).
 
-Every POST that creates something answers through `create_response`, which
-runs the create once per (caller, path, key) via the idempotency ledger.
+Every POST that creates something answers through `create_response`, which runs
+the create once per (caller, path, key) through the idempotency keys.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
-from fastapi import Header, Request
+from fastapi import Header, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
-from firebrick.auth.principal import Principal
-from firebrick.policy import Action, authorize
-from firebrick.services.access import org_access
+from firebrick.context import Caller
+from firebrick.etag import matches_if_none_match
+from firebrick.policy import Action
+from firebrick.services.access import authorize
 from firebrick.services.documents import Versioned
-from firebrick.state.idempotency import KEY_PATTERN, IdempotencyLedger, StoredResponse, request_fingerprint
+from firebrick.state.idempotency import KEY_PATTERN, IdempotencyKeys, StoredResponse, request_fingerprint
+
+T = TypeVar("T")
 
 IdempotencyKey = Annotated[
     str | None,
@@ -35,10 +38,29 @@ IdempotencyKey = Annotated[
 
 REPLAYED_HEADER = "Idempotent-Replayed"
 
+# --- Reads and updates ---------------------------------------------------------------------
+
+
+def read_response(response: Response, versioned: Versioned[T], if_none_match: str | None) -> T | Response:
+    """The resource with its ETag, or 304 Not Modified when the client already holds this version."""
+    if if_none_match is not None and versioned.etag and matches_if_none_match(if_none_match, versioned.etag):
+        return Response(status_code=304, headers={"ETag": versioned.etag})
+    return with_etag(response, versioned)
+
+
+def with_etag(response: Response, versioned: Versioned[T]) -> T:
+    """Put the version in the ETag header and return the resource for the body."""
+    if versioned.etag:
+        response.headers["ETag"] = versioned.etag
+    return versioned.resource
+
+
+# --- Creates ---------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True, slots=True)
 class Secret:
-    """A body field shown once (an invite or service token): never written to the ledger.
+    """A body field shown once (an invite or service token): never written to the idempotency keys.
 
     A replay answers with `reissue(resource_id)` in that field instead: a fresh
     credential for the same resource, after the service re-checked the caller.
@@ -48,7 +70,7 @@ class Secret:
     reissue: Callable[[str], str]
 
 
-def _created(request: Request, created: Versioned[Any], *, location: bool = True) -> StoredResponse:
+def _created(request: Request, created: Versioned[Any], *, location: bool) -> StoredResponse:
     resource: BaseModel = created.resource
     body = resource.model_dump(mode="json", by_alias=True)
     headers = {"ETag": created.etag} if created.etag else {}
@@ -73,8 +95,7 @@ def _respond(stored: StoredResponse, *, replayed: bool = False) -> JSONResponse:
 
 def create_response(
     request: Request,
-    db: Any,
-    principal: Principal,
+    caller: Caller,
     key: str | None,
     body: BaseModel,
     create: Callable[[str | None], Versioned[Any]],
@@ -85,27 +106,28 @@ def create_response(
 ) -> JSONResponse:
     """Run `create(resource_id)` at most once per key and answer 201 (or the first answer, replayed).
 
-    A replay skips the service, so for org-scoped creates (`org_id`) it first checks
-    the caller is still in the org: someone removed since learns nothing (404).
+    A replay skips the service, so for org-scoped creates (`org_id`) the caller
+    must still see the org: someone removed since learns nothing (404). A
+    `secret` field is re-issued by its service, which re-runs the create's checks.
     """
     if key is None:
         return _respond(_created(request, create(None), location=location))
-    ledger = IdempotencyLedger(db)
+    keys = IdempotencyKeys(caller.db)
     # Keys are per caller and per endpoint: one user's key never replays another's response.
-    scope = f"{principal.kind}:{principal.uid} {request.method} {request.url.path}"
-    outcome = ledger.begin(scope, key, request_fingerprint(body.model_dump(mode="json", by_alias=True)))
+    scope = f"{caller.principal.kind}:{caller.uid} {request.method} {request.url.path}"
+    outcome = keys.begin(scope, key, request_fingerprint(body.model_dump(mode="json", by_alias=True)))
     if isinstance(outcome, StoredResponse):
-        if org_id is not None:
-            authorize(org_access(db, principal, org_id), Action.read)
         if secret is not None and outcome.status == 201:
             fresh = secret.reissue(str(outcome.body["id"]))
             outcome = StoredResponse(outcome.status, {**outcome.body, secret.field: fresh}, outcome.headers)
+        elif org_id is not None:
+            authorize(caller, org_id, Action.read)
         return _respond(outcome, replayed=True)
     try:
         stored = _created(request, create(outcome.resource_id), location=location)
     except Exception:
         # Failed creates are not recorded: the client may fix the cause and retry with the key.
-        ledger.release(outcome)
+        keys.release(outcome)
         raise
-    ledger.complete(outcome, _without(stored, secret))
+    keys.complete(outcome, _without(stored, secret))
     return _respond(stored)
