@@ -120,7 +120,11 @@ class RulesCoverage:
         return "\n".join(lines)
 
     def minus(self, earlier: RulesCoverage) -> RulesCoverage:
-        """The counts added since `earlier` was taken of the same source (else this report unchanged)."""
+        """The counts added since `earlier` was taken of the same source.
+
+        Unchanged when the source differs or a count went down (the emulator was
+        reset in between, so every count is new).
+        """
         if earlier.files != self.files:
             return self
         before = {(c.file, c.start, c.end): c for c in earlier.conditions}
@@ -131,6 +135,8 @@ class RulesCoverage:
                 conditions.append(now)
                 continue
             allowed, denied, errors = now.allowed - old.allowed, now.denied - old.denied, now.errors - old.errors
+            if min(allowed, denied, errors) < 0:
+                return self
             conditions.append(replace(now, allowed=allowed, denied=denied, errors=errors))
         return RulesCoverage(self.files, tuple(conditions))
 
