@@ -98,6 +98,21 @@ def project_from_environment() -> str:
     return project
 
 
+def default_bucket(project_id: str) -> str:
+    """The default Storage bucket: FIREBASE_CONFIG's `storageBucket` for this project, else `{p}.appspot.com`.
+
+    `emulators:exec` and the Functions runtime set FIREBASE_CONFIG; storage_fn reads
+    its bucket from there too.
+    """
+    try:
+        config = json.loads(os.environ.get("FIREBASE_CONFIG") or "{}")
+    except json.JSONDecodeError:
+        config = {}
+    if isinstance(config, dict) and config.get("storageBucket") and config.get("projectId", project_id) == project_id:
+        return str(config["storageBucket"])
+    return f"{project_id}.appspot.com"
+
+
 @contextmanager
 def triggers_disabled(hub: str | None = None, *, timeout: float = 120.0) -> Iterator[None]:
     """Pause the Functions emulator's background triggers inside the block.

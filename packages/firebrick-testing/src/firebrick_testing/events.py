@@ -23,6 +23,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
+from firebrick_testing.emulators import default_bucket
 from firebrick_testing.values import documents_root, encode_fields, format_timestamp
 
 if TYPE_CHECKING:
@@ -326,7 +327,7 @@ class StorageEvent:
         """The delivery as `event_type` (default: this event's type, else `finalized`) from `bucket`."""
         given = _full_type(STORAGE_TYPE_PREFIX, STORAGE_KINDS, event_type)
         full = given or self.type or STORAGE_TYPE_PREFIX + "finalized"
-        bucket = bucket or self.bucket or _default_bucket()
+        bucket = bucket or self.bucket or default_bucket(_default_project())
         stamp = self.time.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
         headers = {
             "ce-specversion": "1.0",
@@ -342,16 +343,6 @@ class StorageEvent:
     def cloud_event(self, event_type: str | None = None, *, bucket: str | None = None) -> CloudEvent:
         """The CloudEvent a `storage_fn`-decorated function is called with."""
         return self.request(event_type, bucket=bucket).cloud_event()
-
-
-def _default_bucket() -> str:
-    try:
-        config = json.loads(os.environ.get("FIREBASE_CONFIG") or "{}")
-    except json.JSONDecodeError:
-        config = {}
-    if isinstance(config, dict) and config.get("storageBucket"):
-        return str(config["storageBucket"])
-    return f"{_default_project()}.appspot.com"
 
 
 def storage_event(

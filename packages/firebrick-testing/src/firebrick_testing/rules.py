@@ -15,7 +15,13 @@ import httpx
 
 from firebrick_testing.context import Caller, RulesContext
 from firebrick_testing.coverage import ConditionCoverage, RulesCoverage
-from firebrick_testing.emulators import EmulatorHosts, EmulatorUnavailable, project_from_environment, triggers_disabled
+from firebrick_testing.emulators import (
+    EmulatorHosts,
+    EmulatorUnavailable,
+    default_bucket,
+    project_from_environment,
+    triggers_disabled,
+)
 from firebrick_testing.tokens import unsigned_id_token
 
 Service = Literal["firestore", "storage"]
@@ -24,17 +30,6 @@ _SERVICE = re.compile(r"\bservice\s+(cloud\.firestore|firebase\.storage)\b")
 
 class RulesError(RuntimeError):
     """The emulator refused a ruleset (a syntax or compile error); the message has its answer."""
-
-
-def default_bucket(project_id: str) -> str:
-    """The default Storage bucket: FIREBASE_CONFIG's `storageBucket` for this project, else `{p}.appspot.com`."""
-    try:
-        config = json.loads(os.environ.get("FIREBASE_CONFIG") or "{}")
-    except json.JSONDecodeError:
-        config = {}
-    if isinstance(config, dict) and config.get("storageBucket") and config.get("projectId", project_id) == project_id:
-        return str(config["storageBucket"])
-    return f"{project_id}.appspot.com"
 
 
 class RulesTestEnv:
