@@ -75,10 +75,16 @@ def test_minus_counts_since_an_earlier_report_unless_the_emulator_was_reset() ->
 def test_merged_adds_reports_of_the_same_source_only() -> None:
     first = report(node("isOwner()", (TRUE, 1)), node(WRITE, (FALSE, 2)))
     second = report(node("isOwner()", (FALSE, 1)), node(WRITE))
-    other_source = RulesCoverage.from_report(
-        {"rules": {"files": [{"name": "/p/b.rules", "content": SOURCE}]}, "report": [node("isOwner()", (TRUE, 9))]}
+    # The same text loaded under another name (relative path, say) is the same source ...
+    renamed = RulesCoverage.from_report(
+        {"rules": {"files": [{"name": "a.rules", "content": SOURCE}]}, "report": [node("isOwner()", (TRUE, 4))]}
     )
-    merged = second.merged([first, other_source])
-    assert [(c.allowed, c.denied) for c in merged.conditions] == [(1, 1), (0, 2)]
+    # ... other text is not.
+    edited = SOURCE.replace("< 5", "< 6")
+    other_source = RulesCoverage.from_report(
+        {"rules": {"files": [{"name": "/p/a.rules", "content": edited}]}, "report": [node("isOwner()", (TRUE, 9))]}
+    )
+    merged = second.merged([first, renamed, other_source])
+    assert [(c.allowed, c.denied) for c in merged.conditions] == [(5, 1), (0, 2)]
     assert merged.covered_count == 1
     assert not report(node("isOwner()"), node(WRITE)).evaluated

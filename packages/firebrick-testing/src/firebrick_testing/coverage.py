@@ -119,18 +119,22 @@ class RulesCoverage:
         lines.extend(f"  not covered: {c}" for c in self.uncovered())
         return "\n".join(lines)
 
+    def same_source(self, other: RulesCoverage) -> bool:
+        """Whether both reports are of the same rules text (loaded under any file name)."""
+        return [content for _, content in self.files] == [content for _, content in other.files]
+
     def minus(self, earlier: RulesCoverage) -> RulesCoverage:
         """The counts added since `earlier` was taken of the same source.
 
         Unchanged when the source differs or a count went down (the emulator was
         reset in between, so every count is new).
         """
-        if earlier.files != self.files:
+        if not earlier.same_source(self):
             return self
-        before = {(c.file, c.start, c.end): c for c in earlier.conditions}
+        before = {(c.start, c.end): c for c in earlier.conditions}
         conditions = []
         for now in self.conditions:
-            old = before.get((now.file, now.start, now.end))
+            old = before.get((now.start, now.end))
             if old is None:
                 conditions.append(now)
                 continue
@@ -141,14 +145,14 @@ class RulesCoverage:
         return RulesCoverage(self.files, tuple(conditions))
 
     def merged(self, others: Iterable[RulesCoverage]) -> RulesCoverage:
-        """Add the counts of reports taken of the same source (e.g. before the rules were reloaded)."""
-        totals = {(c.file, c.start, c.end): c for c in self.conditions}
+        """Add the counts of reports of the same source (e.g. taken before the rules were reloaded)."""
+        totals = {(c.start, c.end): c for c in self.conditions}
         for other in others:
-            if other.files != self.files:
+            if not other.same_source(self):
                 continue
             for c in other.conditions:
-                mine = totals[(c.file, c.start, c.end)]
-                totals[(c.file, c.start, c.end)] = replace(
+                mine = totals[(c.start, c.end)]
+                totals[(c.start, c.end)] = replace(
                     mine, allowed=mine.allowed + c.allowed, denied=mine.denied + c.denied, errors=mine.errors + c.errors
                 )
         return RulesCoverage(self.files, tuple(totals.values()))
