@@ -2,8 +2,14 @@
 
 `scripts/test` starts the emulators with `firebase emulators:exec`, which sets
 FIREBASE_EMULATOR_HUB, FIRESTORE_EMULATOR_HOST and FIREBASE_AUTH_EMULATOR_HOST;
-every fixture here talks to those real emulators. Data is wiped before each test
-that touches them (`clean`), so tests never see each other's documents.
+every fixture here talks to those real emulators.
+
+Background triggers (Firestore, Storage) run only for tests marked `triggers`,
+which run last: every other test writes without setting off a trigger per
+document. Those other tests start from an empty database (`clean` wipes it,
+cheaply, since no trigger hears the deletions). Trigger tests never wipe (each
+deletion would be an event queued before their own): they use ids of their own,
+and `empty_database` when they need a database holding nothing else.
 """
 
 from __future__ import annotations
@@ -15,12 +21,17 @@ import httpx
 import pytest
 
 from tests.support.auth import AuthEmulator, AuthUser, unsigned_token
-from tests.support.emulators import Emulators, EmulatorsUnavailableError, discover, reset
+from tests.support.emulators import Emulators, EmulatorsUnavailableError, TriggerSwitch, discover, reset
 from tests.support.firestore_rest import FirestoreAs
 from tests.support.orgs import PrincipalsOrg, SeededOrg, seed_org, seed_principals_org
 
 if TYPE_CHECKING:
     from google.cloud.firestore import Client
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests that need background triggers run last, so the hub's switch flips once."""
+    items.sort(key=lambda item: item.get_closest_marker("triggers") is not None)
 
 
 @pytest.fixture(scope="session")
@@ -31,10 +42,33 @@ def emulators() -> Emulators:
         pytest.exit(str(exc), returncode=2)
 
 
+@pytest.fixture(scope="session")
+def trigger_switch(emulators: Emulators) -> TriggerSwitch:
+    return TriggerSwitch(emulators.hub)
+
+
+@pytest.fixture(autouse=True)
+def _background_triggers(request: pytest.FixtureRequest) -> None:
+    """On for tests marked `triggers`, off for every other test."""
+    if "emulators" not in request.fixturenames and request.node.get_closest_marker("triggers") is None:
+        return  # pure logic: no emulator involved
+    switch: TriggerSwitch = request.getfixturevalue("trigger_switch")
+    switch.set(enabled=request.node.get_closest_marker("triggers") is not None)
+
+
 @pytest.fixture
-def clean(emulators: Emulators) -> Emulators:
-    """Wipe Firestore and Auth before the test."""
-    reset(emulators)
+def clean(emulators: Emulators, trigger_switch: TriggerSwitch) -> Emulators:
+    """No data of earlier tests: wiped when triggers are off; in trigger tests, ids of their own (see above)."""
+    if not trigger_switch.enabled:
+        reset(emulators)
+    return emulators
+
+
+@pytest.fixture
+def empty_database(emulators: Emulators, trigger_switch: TriggerSwitch) -> Emulators:
+    """A wiped database even in a trigger test: the wipe runs with triggers paused (about a second)."""
+    with trigger_switch.paused():
+        reset(emulators)
     return emulators
 
 
@@ -45,7 +79,7 @@ def auth_emulator(emulators: Emulators) -> AuthEmulator:
 
 @pytest.fixture
 def make_user(clean: Emulators, auth_emulator: AuthEmulator) -> Callable[..., AuthUser]:
-    """Factory: `make_user(claims={...}, email=..., display_name=...)` -> signed-in AuthUser."""
+    """Factory: `make_user(claims={...}, email=..., display_name=..., sign_in=False)` -> AuthUser."""
     return auth_emulator.create_user
 
 

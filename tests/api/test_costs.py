@@ -1,7 +1,8 @@
-"""What each resource request costs in billed Firestore operations (regression guard).
+"""What each request costs in billed Firestore operations (regression guard; docs quote these figures).
 
 Counted with the benchmark op counter (firebrick.opcount) on the real API app,
-served in process against the Firestore emulator.
+served in process against the Firestore emulator. One membership read per
+org-scoped request is the price of refusing removed members at once.
 """
 
 from __future__ import annotations
@@ -80,3 +81,17 @@ def test_billed_operations_per_request(
     batch.commit()
     page = counted_api.get(tasks, params={"limit": "25"}, headers=member.headers)
     assert ops(page) == (2 + 26, 0)  # membership, project; one look-ahead past the page
+
+
+def test_org_requests_cost_one_membership_read_and_what_they_touch(
+    counted_api: httpx.Client, make_org: Callable[..., SeededOrg]
+) -> None:
+    org = make_org()
+    owner = org["owner"].headers
+    base = f"/v1/orgs/{org.org_id}"
+    assert ops(counted_api.get(base, headers=owner)) == (2, 0)  # membership, org
+    assert ops(counted_api.get(f"{base}/members", headers=owner)) == (5, 0)  # membership, the 4 members
+    patched = counted_api.patch(f"{base}/members/{org['viewer'].uid}", json={"role": "member"}, headers=owner)
+    assert ops(patched) == (2, 2)  # membership, target; the role, its audit entry
+    invited = counted_api.post(f"{base}/invites", json={"email": "a@example.com", "role": "viewer"}, headers=owner)
+    assert ops(invited) == (1, 2)  # membership; invite, audit entry

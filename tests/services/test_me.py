@@ -23,6 +23,7 @@ def test_deleting_an_account_that_owns_an_org_its_claims_do_not_show_yet_is_refu
     admin_db: Client, make_user: Callable[..., AuthUser]
 ) -> None:
     user = make_user()
+    admin_db.document(f"users/{user.uid}").set({"displayName": "Founder"})
     founder = caller_of(admin_db, user)  # the token predates the org: its claims show no org
     org = orgs.create_org(founder, "Just made").resource
     assert founder.principal.claimed_org_roles == {}

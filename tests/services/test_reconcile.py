@@ -7,6 +7,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import pytest
+
 from firebrick.services.reconcile import reconcile_all, reconcile_org
 from firebrick.state import counters
 from tests.support.orgs import SeededOrg
@@ -15,6 +17,9 @@ from tests.triggers.support import seed_project, seed_task, stats, task_stats, v
 
 if TYPE_CHECKING:
     from google.cloud.firestore import Client, DocumentReference
+
+#: Derived state: these tests need the Functions emulator's background triggers.
+pytestmark = pytest.mark.triggers
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -55,7 +60,9 @@ def test_reconcile_restores_a_corrupted_counter_and_reports_it(
     assert report.as_dict()["corrected"] == 3
 
 
-def test_reconcile_repairs_lost_trigger_effects(admin_db: Client, make_org: Callable[..., SeededOrg]) -> None:
+def test_reconcile_repairs_lost_trigger_effects(
+    empty_database: object, admin_db: Client, make_org: Callable[..., SeededOrg]
+) -> None:
     org, project = _settled_org(admin_db, make_org)
     task = project.collection("tasks").document("a")
     # Simulate lost deliveries: forget a counted task, corrupt a shard, a comment count and a denormalised name.
@@ -95,7 +102,7 @@ def test_reconcile_script_prints_its_report(admin_db: Client, make_org: Callable
     assert '"was": 99' in out.stdout
 
 
-def test_reconcile_reports_documents_left_under_a_missing_org(admin_db: Client) -> None:
+def test_reconcile_reports_documents_left_under_a_missing_org(empty_database: object, admin_db: Client) -> None:
     admin_db.document("orgs/ghost/projects/p").set({"name": "left behind"})
     report = reconcile_all(admin_db)
     assert report.orphans == ["orgs/ghost"]

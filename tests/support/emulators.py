@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import httpx
+
+from firebrick_testing import set_background_triggers
 
 
 @dataclass(frozen=True)
@@ -66,3 +70,30 @@ def reset(emulators: Emulators, timeout: float = 60.0) -> None:
             break
         time.sleep(0.5)
     httpx.delete(f"http://{emulators.auth}/emulator/v1/projects/{p}/accounts", timeout=30).raise_for_status()
+
+
+class TriggerSwitch:
+    """The Functions emulator's background triggers, on or off for the whole emulator suite.
+
+    Turning them off is instant; turning them on reloads every trigger (about a
+    second), which is why the suite runs trigger tests last and flips once.
+    """
+
+    def __init__(self, hub: str) -> None:
+        self.hub = hub
+        self.enabled: bool | None = None  # unknown until first set
+
+    def set(self, *, enabled: bool) -> None:
+        if self.enabled is not enabled:
+            set_background_triggers(enabled, self.hub)
+            self.enabled = enabled
+
+    @contextmanager
+    def paused(self) -> Iterator[None]:
+        was = self.enabled
+        self.set(enabled=False)
+        try:
+            yield
+        finally:
+            if was:
+                self.set(enabled=True)

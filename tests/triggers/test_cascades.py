@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+import pytest
+
 from firebrick.triggers.events import cascade_delete
 from tests.support.orgs import SeededOrg
 from tests.support.waiting import converges
@@ -12,6 +14,9 @@ from tests.triggers.support import dump_tree, seed_project, seed_task, stats, ta
 
 if TYPE_CHECKING:
     from google.cloud.firestore import Client
+
+#: Derived state: these tests need the Functions emulator's background triggers.
+pytestmark = pytest.mark.triggers
 
 
 def _populate(db: Client, org: SeededOrg) -> None:

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import httpx
+import pytest
 
 from tests.support.auth import AuthEmulator, AuthUser
 from tests.support.emulators import Emulators
@@ -18,6 +19,9 @@ from tests.support.waiting import wait_for
 
 if TYPE_CHECKING:
     from google.cloud.firestore import Client
+
+#: Derived state: these tests need the Functions emulator's background triggers.
+pytestmark = pytest.mark.triggers
 
 
 def fresh_claims(auth: AuthEmulator, user: AuthUser) -> dict[str, Any]:

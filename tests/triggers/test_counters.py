@@ -6,6 +6,8 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
+import pytest
+
 from tests.support.emulators import Emulators
 from tests.support.orgs import SeededOrg
 from tests.support.triggers import background_triggers_disabled
@@ -14,6 +16,9 @@ from tests.triggers.support import seed_project, seed_task, stats, task_stats, v
 
 if TYPE_CHECKING:
     from google.cloud.firestore import Client
+
+#: Derived state: these tests need the Functions emulator's background triggers.
+pytestmark = pytest.mark.triggers
 
 
 def test_org_stats_count_members_and_projects(admin_db: Client, make_org: Callable[..., SeededOrg]) -> None:

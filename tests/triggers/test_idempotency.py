@@ -11,6 +11,8 @@ import uuid
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+import pytest
+
 from firebrick.triggers.comments import on_comment_written
 from firebrick.triggers.memberships import on_member_written
 from firebrick.triggers.orgs import on_org_written
@@ -23,6 +25,9 @@ from tests.triggers.support import dump_tree, seed_project, stats, task_stats, v
 
 if TYPE_CHECKING:
     from google.cloud.firestore import Client, DocumentReference, DocumentSnapshot
+
+#: Derived state: these tests need the Functions emulator's background triggers.
+pytestmark = pytest.mark.triggers
 
 
 def _exact(ref: DocumentReference, write: Callable[[], Any]) -> DocumentSnapshot:

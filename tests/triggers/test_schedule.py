@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+import pytest
+
 from firebrick.triggers.schedule import run_reconcile
 from tests.support.orgs import SeededOrg
 from tests.support.waiting import converges
@@ -13,8 +15,13 @@ from tests.triggers.support import seed_project, seed_task, task_stats
 if TYPE_CHECKING:
     from google.cloud.firestore import Client
 
+#: Derived state: these tests need the Functions emulator's background triggers.
+pytestmark = pytest.mark.triggers
 
-def test_scheduled_reconcile_fixes_every_org(admin_db: Client, make_org: Callable[..., SeededOrg]) -> None:
+
+def test_scheduled_reconcile_fixes_every_org(
+    empty_database: object, admin_db: Client, make_org: Callable[..., SeededOrg]
+) -> None:
     first, second = make_org(name="One", roles=("owner",)), make_org(name="Two", roles=("owner",))
     projects = [seed_project(admin_db, org.org_id) for org in (first, second)]
     for project in projects:

@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+import pytest
+
 from firebrick.triggers.storage import on_object_deleted, on_object_finalized
 from tests.support.orgs import SeededOrg
 from tests.support.waiting import converges
@@ -16,6 +18,9 @@ from tests.triggers.support import seed_project, seed_task, stats, storage_event
 
 if TYPE_CHECKING:
     from google.cloud.firestore import Client
+
+#: Derived state: these tests need the Functions emulator's background triggers.
+pytestmark = pytest.mark.triggers
 
 
 def _setup(db: Client, make_org: Callable[..., SeededOrg]) -> tuple[str, Any, str]:

@@ -12,7 +12,7 @@ from firebrick_testing.assertions import assert_allowed, assert_denied, outcome
 from firebrick_testing.callables import CallableError, call, callable_request
 from firebrick_testing.context import Caller, RulesContext, StorageContext, document_data, documents
 from firebrick_testing.coverage import ConditionCoverage, RulesCoverage
-from firebrick_testing.emulators import EmulatorHosts, EmulatorUnavailable, triggers_disabled
+from firebrick_testing.emulators import EmulatorHosts, EmulatorUnavailable, set_background_triggers, triggers_disabled
 from firebrick_testing.events import (
     CloudEventRequest,
     Deliveries,
@@ -70,6 +70,7 @@ __all__ = [
     "firestore_event",
     "invoke",
     "outcome",
+    "set_background_triggers",
     "storage_event",
     "triggers_disabled",
     "unsigned_id_token",

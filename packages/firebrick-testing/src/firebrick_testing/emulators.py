@@ -121,14 +121,17 @@ def triggers_disabled(hub: str | None = None, *, timeout: float = 120.0) -> Iter
     per write. Leaving the block reloads the triggers, which takes a few seconds.
     """
     hub = hub or EmulatorHosts.discover().require("hub")
-    _switch_triggers(hub, "disableBackgroundTriggers", timeout)
+    set_background_triggers(False, hub, timeout=timeout)
     try:
         yield
     finally:
-        _switch_triggers(hub, "enableBackgroundTriggers", timeout)
+        set_background_triggers(True, hub, timeout=timeout)
 
 
-def _switch_triggers(hub: str, action: str, timeout: float) -> None:
+def set_background_triggers(enabled: bool, hub: str | None = None, *, timeout: float = 120.0) -> None:
+    """Switch the Functions emulator's background triggers on or off (on reloads them: about a second)."""
+    hub = hub or EmulatorHosts.discover().require("hub")
+    action = "enableBackgroundTriggers" if enabled else "disableBackgroundTriggers"
     response = httpx.put(f"http://{hub}/functions/{action}", timeout=timeout)
     if response.status_code != httpx.codes.OK:
         raise EmulatorUnavailable(f"hub {hub} refused {action}: {response.status_code} {response.text.strip()}")
