@@ -29,11 +29,11 @@ FUNCTIONS = ROOT / "functions"
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(FUNCTIONS))
 
+from firebrick_testing import RulesTestEnv  # noqa: E402
 from scripts.bench_import import import_us  # noqa: E402
 from scripts.lib.stats import percentile  # noqa: E402
 from tests.support.auth import AuthEmulator, AuthUser  # noqa: E402
 from tests.support.emulators import Emulators, discover  # noqa: E402
-from tests.support.firestore_rest import FirestoreAs  # noqa: E402
 from tests.support.orgs import SeededOrg, seed_org  # noqa: E402
 
 
@@ -384,7 +384,7 @@ def billed_rule_reads(emulators: Emulators, read: Callable[[], httpx.Response]) 
 
 
 def bench_rules_cost(world: World) -> list[Row]:
-    from tests.rules.support import load_firestore_rules, rules_source
+    from tests.rules.support import strict_mode
 
     emulators = world.emulators
     member: AuthUser = world.org["member"]
@@ -398,17 +398,15 @@ def bench_rules_cost(world: World) -> list[Row]:
         "member, role not in claims (overflow)": (without_claims, "<= 1"),
     }
     rows = []
+    env = RulesTestEnv()
     for label, (token, goal) in cases.items():
-        client = FirestoreAs(emulators.firestore, emulators.project_id, token)
+        client = env.with_id_token(token)
         reads = billed_rule_reads(emulators, lambda client=client: client.get(task_path))
         rows.append(Row(f"rules billed get()/exists() per task read: {label}", "reads", median=reads, goal=goal))
-    load_firestore_rules(emulators, rules_source(strict=True))
-    try:
-        client = FirestoreAs(emulators.firestore, emulators.project_id, member.id_token)
+    with strict_mode(env):
+        client = env.with_id_token(member.id_token)
         reads = billed_rule_reads(emulators, lambda: client.get(task_path))
         rows.append(Row("rules billed get()/exists() per task read: strict mode", "reads", median=reads, goal="<= 1"))
-    finally:
-        load_firestore_rules(emulators, rules_source(strict=False))
     return rows
 
 

@@ -130,19 +130,20 @@ def _triggers_paused() -> Iterator[None]:
 
 
 def measure_cost(db: Any, samples: int) -> None:
+    """Billed ops per delivery of each deployed trigger, run in-process through the SDK (toolkit `invoke`)."""
+    import main
 
-    from firebrick.triggers import comments, memberships, projects, storage, tasks, users
-    from tests.triggers.support import storage_event, written_event
+    from firebrick_testing import firestore_event, invoke, storage_event
 
     rows: list[tuple[str, float, float, float, float]] = []
 
     def run(name: str, make: Callable[[int], tuple[Callable[..., Any], Any]]) -> None:
         first, again = Ops(), Ops()
         for i in range(samples):
-            handler, event = make(i)
+            function, event = make(i)
             for bucket in (first, again):
                 counter = _counting()
-                handler(event, db=db)
+                invoke(function, event)
                 bucket.reads += counter.reads
                 bucket.writes += counter.writes
         n = float(samples)
@@ -152,53 +153,49 @@ def measure_cost(db: Any, samples: int) -> None:
     with _triggers_paused():
         project, uid = _seed(db, org_id)
         org = db.document(f"orgs/{org_id}")
-        from firebrick.triggers.orgs import catch_up_org
+        invoke(main.derive_org, firestore_event(org.path, None, org.get()))
+        invoke(main.derive_project, firestore_event(project.path, None, project.get()))
 
-        catch_up_org(db, org)
-        projects.catch_up_project(db, project)
+        def written(function: Callable[..., Any], ref: Any, before: Any) -> tuple[Callable[..., Any], Any]:
+            return function, firestore_event(ref.path, before, ref.get())
 
         def task_create(i: int) -> tuple[Callable[..., Any], Any]:
             ref = project.collection("tasks").document(f"t{i}")
             ref.set({"title": "x", "status": "todo", "assigneeUid": uid})
-            return tasks.on_task_written, written_event(ref, None, ref.get(), _params(org_id, task=f"t{i}"), _eid())
+            return written(main.derive_task, ref, None)
 
         def task_move(i: int) -> tuple[Callable[..., Any], Any]:
             ref = project.collection("tasks").document(f"t{i}")
             before = ref.get()
             ref.update({"status": "doing"})
-            return tasks.on_task_written, written_event(ref, before, ref.get(), _params(org_id, task=f"t{i}"), _eid())
+            return written(main.derive_task, ref, before)
 
         def comment_create(i: int) -> tuple[Callable[..., Any], Any]:
             ref = project.collection("tasks").document(f"t{i}").collection("comments").document("c")
             ref.set({"body": "hi", "authorUid": uid})
-            p = {**_params(org_id, task=f"t{i}"), "commentId": "c"}
-            return comments.on_comment_written, written_event(ref, None, ref.get(), p, _eid())
+            return written(main.derive_comment, ref, None)
 
         def project_create(i: int) -> tuple[Callable[..., Any], Any]:
             ref = org.collection("projects").document(f"q{i}")
             ref.set({"name": f"q{i}", "archived": False})
-            return projects.on_project_written, written_event(
-                ref, None, ref.get(), {"orgId": org_id, "projectId": f"q{i}"}, _eid()
-            )
+            return written(main.derive_project, ref, None)
 
         def member_join(i: int) -> tuple[Callable[..., Any], Any]:
             m = f"m{i}"
             db.document(f"users/{m}").set({"displayName": m})
             ref = org.collection("members").document(m)
             ref.set({"role": "member", "displayName": m})
-            return memberships.on_member_written, written_event(
-                ref, None, ref.get(), {"orgId": org_id, "uid": m}, _eid()
-            )
+            return written(main.derive_member, ref, None)
 
         def user_rename(i: int) -> tuple[Callable[..., Any], Any]:
             ref = db.document(f"users/{uid}")
             before = ref.get()
             ref.update({"displayName": f"Bench {i}"})
-            return users.on_user_written, written_event(ref, before, ref.get(), {"uid": uid}, _eid())
+            return written(main.derive_user, ref, before)
 
         def upload(i: int) -> tuple[Callable[..., Any], Any]:
             name = f"orgs/{org_id}/projects/p/tasks/t{i}/attachments/f.png"
-            return storage.on_object_finalized, storage_event(name, 1, 1000, _eid())
+            return main.derive_attachment_finalized, storage_event(name, size=1000, type="finalized")
 
         run("derive_task (create, assigned)", task_create)
         run("derive_task (status move)", task_move)
@@ -212,14 +209,6 @@ def measure_cost(db: Any, samples: int) -> None:
     print(f"{'handler':36} {'reads':>7} {'writes':>7} | {'replay reads':>12} {'replay writes':>13}")
     for name, r, w, rr, rw in rows:
         print(f"{name:36} {r:7.1f} {w:7.1f} | {rr:12.1f} {rw:13.1f}")
-
-
-def _params(org_id: str, task: str) -> dict[str, str]:
-    return {"orgId": org_id, "projectId": "p", "taskId": task}
-
-
-def _eid() -> str:
-    return uuid.uuid4().hex
 
 
 def main() -> int:

@@ -20,9 +20,10 @@ from typing import TYPE_CHECKING, Any
 import httpx
 import pytest
 
-from tests.support.auth import AuthEmulator, AuthUser, unsigned_token
-from tests.support.emulators import Emulators, EmulatorsUnavailableError, TriggerSwitch, discover, reset
-from tests.support.firestore_rest import FirestoreAs
+from firebrick_testing import RulesTestEnv
+from firebrick_testing.emulators import EmulatorUnavailable
+from tests.support.auth import AuthEmulator, AuthUser
+from tests.support.emulators import Emulators, TriggerSwitch, discover
 from tests.support.orgs import PrincipalsOrg, SeededOrg, seed_org, seed_principals_org
 
 if TYPE_CHECKING:
@@ -38,7 +39,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 def emulators() -> Emulators:
     try:
         return discover()
-    except EmulatorsUnavailableError as exc:
+    except EmulatorUnavailable as exc:
         pytest.exit(str(exc), returncode=2)
 
 
@@ -57,18 +58,20 @@ def _background_triggers(request: pytest.FixtureRequest) -> None:
 
 
 @pytest.fixture
-def clean(emulators: Emulators, trigger_switch: TriggerSwitch) -> Emulators:
+def clean(emulators: Emulators, trigger_switch: TriggerSwitch, rules_env: RulesTestEnv) -> Emulators:
     """No data of earlier tests: wiped when triggers are off; in trigger tests, ids of their own (see above)."""
     if not trigger_switch.enabled:
-        reset(emulators)
+        rules_env.clear_firestore()
+        rules_env.clear_auth()
     return emulators
 
 
 @pytest.fixture
-def empty_database(emulators: Emulators, trigger_switch: TriggerSwitch) -> Emulators:
+def empty_database(emulators: Emulators, trigger_switch: TriggerSwitch, rules_env: RulesTestEnv) -> Emulators:
     """A wiped database even in a trigger test: the wipe runs with triggers paused (about a second)."""
     with trigger_switch.paused():
-        reset(emulators)
+        rules_env.clear_firestore()
+        rules_env.clear_auth()
     return emulators
 
 
@@ -89,30 +92,6 @@ def admin_db(clean: Emulators) -> Client:
     from firebrick.clients import firestore_client
 
     return firestore_client()
-
-
-@pytest.fixture
-def firestore_as(clean: Emulators) -> Callable[[AuthUser | str | None], FirestoreAs]:
-    """`firestore_as(user)` acts on Firestore as that user (rules enforced); `None` is anonymous.
-
-    A string is taken as a ready token, e.g. from `unsigned_token(...)`.
-    """
-
-    def factory(who: AuthUser | str | None) -> FirestoreAs:
-        token = who.id_token if isinstance(who, AuthUser) else who
-        return FirestoreAs(clean.firestore, clean.project_id, token)
-
-    return factory
-
-
-@pytest.fixture
-def token_for(emulators: Emulators) -> Callable[..., str]:
-    """`token_for(uid, claims)` -> an unsigned ID token with exactly those claims."""
-
-    def factory(uid: str, claims: dict[str, Any] | None = None, **overrides: Any) -> str:
-        return unsigned_token(uid, emulators.project_id, claims, **overrides)
-
-    return factory
 
 
 @pytest.fixture

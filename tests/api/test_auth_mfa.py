@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import httpx
 import jwt
 
+from firebrick_testing import RulesTestEnv, assert_denied
 from tests.support.auth import AuthUser
 from tests.support.identity import totp_code, wrong_totp_code
 
@@ -56,12 +57,10 @@ def test_right_totp_code_enables_mfa(api: httpx.Client, make_user: MakeUser, adm
     assert "auth.mfa.totp_enabled" in actions
 
 
-def test_client_cannot_read_totp_secrets(
-    api: httpx.Client, make_user: MakeUser, firestore_as: Callable[[AuthUser | str | None], object]
-) -> None:
+def test_client_cannot_read_totp_secrets(api: httpx.Client, make_user: MakeUser, rules_env: RulesTestEnv) -> None:
     user = make_user()
     _enroll(api, user)
-    response = firestore_as(user).get(f"userSecrets/{user.uid}")  # type: ignore[attr-defined]
+    response = assert_denied(rules_env.with_id_token(user.id_token).get(f"userSecrets/{user.uid}"))
     assert response.status_code == 403
 
 

@@ -28,6 +28,8 @@ from firebrick.errors import NotFound, Unauthenticated
 from firebrick.policy import Action, Role
 from firebrick.services.access import authorize
 from scripts.rotate_signing_key import rotate
+from tests.support.auth import unsigned_token
+from tests.support.emulators import Emulators
 
 if TYPE_CHECKING:
     from google.cloud.firestore import Client
@@ -140,12 +142,12 @@ def test_role_above_member_is_refused_even_when_signed(role: str | None) -> None
     _refused(_sign(_claims(role=role)))
 
 
-def test_token_kind_confusion_is_refused(token_for: Any) -> None:
+def test_token_kind_confusion_is_refused(emulators: Emulators) -> None:
     from firebrick.auth.step_up import issue_step_up_token
     from firebrick.auth.tokens import verify_firebase_id_token
 
     # A Firebase ID token dressed as a service token.
-    _refused(SERVICE_TOKEN_PREFIX + token_for("u1", {"org": "orgA", "role": "member"}))
+    _refused(SERVICE_TOKEN_PREFIX + unsigned_token("u1", emulators.project_id, {"org": "orgA", "role": "member"}))
     # A step-up token (HS256 with our own secret) dressed as a service token.
     _refused(SERVICE_TOKEN_PREFIX + issue_step_up_token("u1")[0])
     # A service token without its prefix goes to the Firebase verifier, which refuses it.

@@ -1,8 +1,9 @@
-"""Shared setup for the rules tests: an org with every kind of caller, as unsigned tokens.
+"""Shared setup for the rules tests: an org with every kind of caller, through firebrick-testing.
 
-Tokens from `unsigned_token` carry exactly the claims a test names, so a test can
-say "this user's org is only in the membership document" without waiting for
-the claims sync. Membership documents are written as the backend writes them.
+Callers present unsigned tokens with exactly the claims a test names
+(`RulesTestEnv.authenticated`), so a test can say "this user's org is only in the
+membership document" without waiting for the claims sync. Membership documents
+are written as the backend writes them.
 """
 
 from __future__ import annotations
@@ -13,11 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import httpx
-
-from tests.support.auth import unsigned_token
-from tests.support.emulators import Emulators
-from tests.support.firestore_rest import FirestoreAs
+from firebrick_testing import RulesContext, RulesTestEnv
 from tests.support.orgs import ROLE_NUMBERS, add_member
 
 if TYPE_CHECKING:
@@ -58,20 +55,16 @@ def uid_of(caller: str) -> str:
 
 @dataclass
 class RulesWorld:
-    emulators: Emulators
+    env: RulesTestEnv
 
-    def client(self, caller: str, claims: dict[str, Any] | None = None) -> FirestoreAs:
+    def client(self, caller: str, claims: dict[str, Any] | None = None) -> RulesContext:
         """Firestore as `caller`, with its standard claims unless `claims` are given."""
         if caller == "anonymous":
-            return FirestoreAs(self.emulators.firestore, self.emulators.project_id, None)
-        token = unsigned_token(
-            uid_of(caller),
-            self.emulators.project_id,
-            claims if claims is not None else caller_claims(caller),
-            email=f"{caller}@example.com",
-            email_verified=True,
+            return self.env.unauthenticated()
+        claims = claims if claims is not None else caller_claims(caller)
+        return self.env.authenticated(
+            uid_of(caller), **(claims or {}), email=f"{caller}@example.com", email_verified=True
         )
-        return FirestoreAs(self.emulators.firestore, self.emulators.project_id, token)
 
 
 def seed_rules_world(db: Client) -> None:
@@ -110,18 +103,14 @@ def rules_source(*, strict: bool) -> str:
     return strict_rules(source) if strict else source
 
 
-def load_firestore_rules(emulators: Emulators, source: str) -> None:
-    """Replace the Firestore emulator's rules (what `firebase deploy --only firestore:rules` does)."""
-    url = f"http://{emulators.firestore}/emulator/v1/projects/{emulators.project_id}:securityRules"
-    response = httpx.put(url, json={"rules": {"files": [{"name": "firestore.rules", "content": source}]}}, timeout=30)
-    response.raise_for_status()
-
-
 @contextmanager
-def strict_mode(emulators: Emulators) -> Iterator[None]:
-    """Run the block under the strict rules variant, then restore the default rules."""
-    load_firestore_rules(emulators, rules_source(strict=True))
+def strict_mode(env: RulesTestEnv) -> Iterator[None]:
+    """Run the block under the strict rules variant, then restore the default rules.
+
+    Loading through the session's env keeps the rule-coverage counts of both variants.
+    """
+    env.load_rules_source(rules_source(strict=True), name="firestore.rules")
     try:
         yield
     finally:
-        load_firestore_rules(emulators, rules_source(strict=False))
+        env.load_rules_source(rules_source(strict=False), name="firestore.rules")

@@ -5,17 +5,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from firebrick_testing import RulesTestEnv, assert_denied
 from tests.support.auth import AuthUser
-from tests.support.firestore_rest import FirestoreAs
 
 if TYPE_CHECKING:
     from google.cloud.firestore import Client
 
 
-def test_unauthenticated_client_is_denied(admin_db: Client, firestore_as: Callable[..., FirestoreAs]) -> None:
+def test_unauthenticated_client_is_denied(admin_db: Client, rules_env: RulesTestEnv) -> None:
     admin_db.document("orgs/acme").set({"name": "Acme"})
-    response = firestore_as(None).get("orgs/acme")
-    assert response.status_code == 403
+    assert_denied(rules_env.unauthenticated().get("orgs/acme"))
 
 
 def test_owner_client_bypasses_rules(admin_db: Client) -> None:
@@ -26,11 +25,10 @@ def test_owner_client_bypasses_rules(admin_db: Client) -> None:
 
 
 def test_signed_in_user_is_subject_to_rules(
-    admin_db: Client, make_user: Callable[..., AuthUser], firestore_as: Callable[..., FirestoreAs]
+    admin_db: Client, make_user: Callable[..., AuthUser], rules_env: RulesTestEnv
 ) -> None:
     admin_db.document("orgs/acme").set({"name": "Acme"})
-    user = make_user()
-    as_user = firestore_as(user)
-    assert as_user.get("orgs/acme").status_code == 403
-    assert as_user.create("orgs", "evil", {"name": "Evil"}).status_code == 403
+    as_user = rules_env.with_id_token(make_user(sign_in=True).id_token)  # a token the Auth emulator minted
+    assert_denied(as_user.get("orgs/acme"))
+    assert_denied(as_user.create("orgs/evil", {"name": "Evil"}))
     assert not admin_db.document("orgs/evil").get().exists

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from tests.support.firestore_rest import FirestoreAs
+from firebrick_testing import RulesTestEnv, assert_denied
 from tests.support.orgs import SeededOrg
 
 if TYPE_CHECKING:
@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 def test_clients_cannot_read_or_write_identity_secrets_and_tokens(
     make_org: Callable[..., SeededOrg],
     admin_db: Client,
-    firestore_as: Callable[[object], FirestoreAs],
+    rules_env: RulesTestEnv,
     role: str,
 ) -> None:
     org = make_org(roles=("owner", "admin", "viewer"))
@@ -27,10 +27,10 @@ def test_clients_cannot_read_or_write_identity_secrets_and_tokens(
     admin_db.document(f"orgs/{org.org_id}/tokens/t1").set({"orgId": org.org_id, "name": "bot", "revokedAt": None})
     admin_db.document("rateLimits/login-email-x").set({"count": 1})
     admin_db.document("audit/a1").set({"action": "auth.login", "actorUid": user.uid})
-    client = firestore_as(user)
+    client = rules_env.with_id_token(user.id_token)
     for path in (f"userSecrets/{user.uid}", f"orgs/{org.org_id}/tokens/t1", "rateLimits/login-email-x", "audit/a1"):
-        assert client.get(path).status_code == 403, path
-    assert client.list(f"orgs/{org.org_id}/tokens").status_code == 403
-    assert client.create("userSecrets", f"{user.uid}x", {"totpEnabled": False}).status_code == 403
-    assert client.create(f"orgs/{org.org_id}/tokens", "t2", {"orgId": org.org_id}).status_code == 403
-    assert client.update(f"userSecrets/{user.uid}", {"totpEnabled": False}).status_code == 403
+        assert_denied(client.get(path))
+    assert_denied(client.list(f"orgs/{org.org_id}/tokens"))
+    assert_denied(client.create(f"userSecrets/{user.uid}x", {"totpEnabled": False}))
+    assert_denied(client.create(f"orgs/{org.org_id}/tokens/t2", {"orgId": org.org_id}))
+    assert_denied(client.update(f"userSecrets/{user.uid}", {"totpEnabled": False}))

@@ -11,13 +11,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 import httpx
-import pytest
 
-from tests.rules.support import ORG, RulesWorld, load_firestore_rules, rules_source, seed_rules_world
+from tests.rules.support import ORG, RulesWorld, strict_mode
 from tests.support.emulators import Emulators
 
 if TYPE_CHECKING:
-    from google.cloud.firestore import Client
+    pass
 
 PROJECT = f"orgs/{ORG}/projects/p1"
 LOOKUP = "exists(path) ?"
@@ -44,13 +43,6 @@ def membership_lookups(emulators: Emulators) -> int:
     return total
 
 
-@pytest.fixture
-def world(admin_db: Client, clean: Emulators) -> RulesWorld:
-    seed_rules_world(admin_db)
-    load_firestore_rules(clean, rules_source(strict=False))
-    return RulesWorld(clean)
-
-
 def test_member_with_role_in_claims_costs_no_membership_read(world: RulesWorld, clean: Emulators) -> None:
     before = membership_lookups(clean)
     assert world.client("member").get(PROJECT).status_code == 200
@@ -66,10 +58,7 @@ def test_org_missing_from_claims_costs_one_membership_lookup(world: RulesWorld, 
 
 
 def test_strict_mode_looks_up_the_membership_for_every_member(world: RulesWorld, clean: Emulators) -> None:
-    load_firestore_rules(clean, rules_source(strict=True))
-    try:
+    with strict_mode(world.env):
         before = membership_lookups(clean)
         assert world.client("member").get(PROJECT).status_code == 200
         assert membership_lookups(clean) > before
-    finally:
-        load_firestore_rules(clean, rules_source(strict=False))

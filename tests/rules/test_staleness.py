@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING
 import httpx
 import pytest
 
-from tests.rules.support import ORG, RulesWorld, seed_rules_world, strict_mode, uid_of
-from tests.support.emulators import Emulators
+from firebrick_testing import RulesTestEnv
+from tests.rules.support import ORG, RulesWorld, strict_mode, uid_of
 from tests.support.orgs import SeededOrg
 
 if TYPE_CHECKING:
@@ -27,14 +27,8 @@ PROJECT = f"orgs/{ORG}/projects/p1"
 
 
 @pytest.fixture
-def world(admin_db: Client, clean: Emulators) -> RulesWorld:
-    seed_rules_world(admin_db)
-    return RulesWorld(clean)
-
-
-@pytest.fixture
-def strict(clean: Emulators) -> Iterator[None]:
-    with strict_mode(clean):
+def strict(world: RulesWorld) -> Iterator[None]:
+    with strict_mode(world.env):
         yield
 
 
@@ -78,9 +72,9 @@ def test_strict_rules_keep_every_other_answer(world: RulesWorld) -> None:
 
 @pytest.mark.parametrize("mode", ["default", "strict"])
 def test_api_refuses_a_removed_member_at_once_in_both_modes(
-    mode: str, clean: Emulators, api: httpx.Client, make_org: Callable[..., SeededOrg]
+    mode: str, rules_env: RulesTestEnv, api: httpx.Client, make_org: Callable[..., SeededOrg]
 ) -> None:
-    with strict_mode(clean) if mode == "strict" else nullcontext():
+    with strict_mode(rules_env) if mode == "strict" else nullcontext():
         org = make_org()
         member = org["member"]
         assert api.get(f"/v1/orgs/{org.org_id}", headers=member.headers).status_code == 200

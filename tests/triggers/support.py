@@ -1,16 +1,12 @@
-"""Helpers for derived-state tests: seeding, reading derived fields, and hand-built trigger events."""
+"""Helpers for derived-state tests: seeding source documents and reading what the triggers derived."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from firebase_functions import firestore_fn
-from firebase_functions.core import Change
-
 if TYPE_CHECKING:
-    from google.cloud.firestore import Client, DocumentReference, DocumentSnapshot
+    from google.cloud.firestore import Client, DocumentReference
 
 
 def seed_project(db: Client, org_id: str, project_id: str = "p1", name: str = "Roadmap") -> DocumentReference:
@@ -43,34 +39,6 @@ def task_stats(db: Client, project: DocumentReference) -> tuple[Any, Any]:
     return s.get("taskCount"), s.get("byStatus")
 
 
-def written_event(
-    ref: DocumentReference,
-    before: DocumentSnapshot | None,
-    after: DocumentSnapshot | None,
-    params: Mapping[str, str],
-    event_id: str,
-) -> firestore_fn.Event[Change[Any]]:
-    """A `document.written` event as the SDK builds it, from snapshots read from the emulator."""
-    return firestore_fn.Event(
-        specversion="1.0",
-        id=event_id,
-        source="//firestore.googleapis.com/projects/demo-firebrick/databases/(default)",
-        type="google.cloud.firestore.document.v1.written",
-        time=datetime.now(UTC),
-        data=Change(
-            before=before if before is not None and before.exists else None,
-            after=after if after is not None and after.exists else None,
-        ),
-        subject=f"documents/{ref.path}",
-        location="us-central1",
-        project="demo-firebrick",
-        database="(default)",
-        namespace="(default)",
-        document=ref.path,
-        params=dict(params),
-    )
-
-
 def dump_tree(db: Client, root: DocumentReference) -> dict[str, Any]:
     """Every document at and below `root`, path -> data (to prove a replay changed nothing)."""
     out: dict[str, Any] = {}
@@ -93,48 +61,3 @@ def value(ref: DocumentReference, field_path: str) -> Any:
     for part in field_path.split("."):
         node = node.get(part) if isinstance(node, dict) else None
     return node
-
-
-def storage_event(name: str, generation: int, size: int, event_id: str | None = None) -> Any:
-    """A Storage finalize CloudEvent shaped as `storage_fn` builds it (no Storage emulator here)."""
-    import uuid
-
-    from firebase_functions.core import CloudEvent
-    from firebase_functions.storage_fn import StorageObjectData
-
-    data = StorageObjectData(
-        bucket="demo-firebrick.appspot.com",
-        cache_control=None,
-        component_count=None,
-        content_disposition=None,
-        content_encoding=None,
-        content_language=None,
-        content_type="image/png",
-        crc32c=None,
-        customer_encryption=None,
-        etag=None,
-        generation=generation,
-        id=f"b/{name}/{generation}",
-        kind=None,
-        md5_hash=None,
-        media_link=None,
-        metadata=None,
-        metageneration=1,
-        name=name,
-        self_link=None,
-        size=size,
-        storage_class="STANDARD",
-        time_created=None,
-        time_deleted=None,
-        time_storage_class_updated=None,
-        updated=None,
-    )
-    return CloudEvent(
-        specversion="1.0",
-        id=event_id or uuid.uuid4().hex,
-        source="//storage.googleapis.com",
-        type="google.cloud.storage.object.v1.finalized",
-        time=datetime.now(UTC),
-        data=data,
-        subject=f"objects/{name}",
-    )

@@ -11,10 +11,10 @@ from typing import TYPE_CHECKING, Any
 import httpx
 import pytest
 
+from firebrick_testing import triggers_disabled
 from tests.support.auth import AuthEmulator, AuthUser
 from tests.support.emulators import Emulators
 from tests.support.orgs import SeededOrg, add_member
-from tests.support.triggers import background_triggers_disabled
 from tests.support.waiting import wait_for
 
 if TYPE_CHECKING:
@@ -115,7 +115,7 @@ def test_two_hundred_memberships_stay_under_1000_bytes_highest_roles_first(
     viewer_orgs = [f"see{uuid.uuid4().hex[:17]}" for _ in range(190)]
     # 200 writes would be 200 concurrent trigger runs; write them quietly, then let one
     # more membership fire the trigger, which recomputes from all 201.
-    with background_triggers_disabled(clean):
+    with triggers_disabled(clean.hub):
         batch = admin_db.batch()
         for org_id in owner_orgs:
             batch.set(admin_db.document(f"orgs/{org_id}/members/{user.uid}"), {"uid": user.uid, "role": "owner"})

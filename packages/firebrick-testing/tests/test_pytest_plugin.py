@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -55,3 +56,28 @@ def test_with_emulators_rules_coverage_prints_the_summary(tmp_path: Path, env: R
     run = run_pytest(tmp_path, {**os.environ, "GCLOUD_PROJECT": PROJECT}, "--rules-coverage")
     assert "2 passed" in run.stdout, run.stdout + run.stderr
     assert re.search(r"\d+/4 allow conditions seen both allowed and denied", run.stdout), run.stdout
+
+
+def test_the_gate_fails_a_green_run_that_left_a_condition_uncovered(tmp_path: Path, env: RulesTestEnv) -> None:
+    run = run_pytest(tmp_path, {**os.environ, "GCLOUD_PROJECT": PROJECT}, "--rules-coverage-gate")
+    assert "2 passed" in run.stdout, run.stdout + run.stderr
+    assert "NOT COVERED" in run.stdout
+    assert "rules coverage gate: FAILED" in run.stdout
+    assert run.returncode == 1
+
+
+def test_the_gate_passes_when_every_uncovered_condition_is_exempted_with_a_reason(
+    tmp_path: Path, env: RulesTestEnv
+) -> None:
+    exemptions = [{"expression": c.expression, "reason": "not exercised here"} for c in env.coverage().conditions]
+    (tmp_path / "exempt.json").write_text(json.dumps(exemptions))
+    run = run_pytest(
+        tmp_path,
+        {**os.environ, "GCLOUD_PROJECT": PROJECT},
+        "--rules-coverage-gate",
+        "--rules-coverage-exemptions",
+        str(tmp_path / "exempt.json"),
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert re.search(r"rules coverage: 0/0 allow conditions .* \(4 exempted\)", run.stdout), run.stdout
+    assert "exempt (not exercised here)" in run.stdout

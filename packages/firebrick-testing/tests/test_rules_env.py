@@ -36,6 +36,17 @@ def test_owner_reads_own_note_and_others_are_denied(env: RulesTestEnv) -> None:
     assert_allowed(env.authenticated("carol", role="editor").get("notes/bob-1"))
 
 
+def test_a_ready_id_token_acts_as_the_user_it_names(env: RulesTestEnv) -> None:
+    seed(env)
+    alice = env.with_id_token(env.id_token("alice"))
+    assert (alice.caller.uid, alice.caller.claims) == ("alice", {})
+    assert_allowed(alice.get("notes/alice-1"))
+    assert_denied(alice.get("notes/bob-1"))
+    editor = env.with_id_token(env.id_token("carol", role="editor"))
+    assert editor.caller.claims == {"role": "editor"}
+    assert_allowed(editor.get("notes/bob-1"))
+
+
 def test_create_update_delete_follow_the_rules(env: RulesTestEnv) -> None:
     alice, bob = env.authenticated("alice"), env.authenticated("bob")
     assert_allowed(alice.create("notes/n1", {"owner": "alice", "text": "x"}))

@@ -35,6 +35,18 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=False,
         help="after the run, print which Firestore allow conditions were seen both allowed and denied",
     )
+    group.addoption(
+        "--rules-coverage-gate",
+        action="store_true",
+        default=False,
+        help="fail the run unless every allow condition (but the exempted) was seen both allowed and denied",
+    )
+    group.addoption(
+        "--rules-coverage-exemptions",
+        default=None,
+        metavar="FILE",
+        help='JSON list of {"expression": ..., "reason": ...}: conditions the gate does not require',
+    )
 
 
 def _session_env(config: pytest.Config) -> RulesTestEnv:
@@ -46,9 +58,13 @@ def _session_env(config: pytest.Config) -> RulesTestEnv:
     return config.stash[_ENV]
 
 
+def _wants_coverage(config: pytest.Config) -> bool:
+    return bool(config.getoption("rules_coverage") or config.getoption("rules_coverage_gate"))
+
+
 def pytest_sessionstart(session: pytest.Session) -> None:
     # With --rules-coverage the env exists from the start, so it counts every test's requests.
-    if session.config.getoption("rules_coverage"):
+    if _wants_coverage(session.config):
         from firebrick_testing.emulators import EmulatorUnavailable
 
         try:
@@ -130,19 +146,45 @@ def firebase_app() -> Iterator[firebase_admin.App]:
         firebase_admin.delete_app(app)
 
 
+def _exemptions(config: pytest.Config) -> dict[str, str]:
+    """expression -> reason, from the exemptions file (expressions compared with whitespace folded)."""
+    import json
+    from pathlib import Path
+
+    path = config.getoption("rules_coverage_exemptions")
+    if not path:
+        return {}
+    entries = json.loads(Path(path).read_text())
+    return {_key(str(e["expression"])): str(e["reason"]) for e in entries}
+
+
 def pytest_sessionfinish(session: pytest.Session) -> None:
     config = session.config
     env = config.stash.get(_ENV, None)
     if env is None:
         return
     try:
-        if config.getoption("rules_coverage"):
+        if _wants_coverage(config):
             try:
                 config.stash[_COVERAGE] = env.coverage()
-            except Exception as exc:  # a summary must not turn a run red
+            except Exception as exc:  # a summary must not turn a run red, but an unchecked gate does
                 config.stash[_COVERAGE] = f"unavailable: {type(exc).__name__}: {exc}"
     finally:
         env.close()
+    report = config.stash.get(_COVERAGE, None)
+    if config.getoption("rules_coverage_gate") and session.exitstatus == pytest.ExitCode.OK:
+        missing = _ungated(report, _exemptions(config)) if not isinstance(report, str) and report else None
+        if missing is None or missing:
+            session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def _key(expression: str) -> str:
+    return " ".join(expression.split())
+
+
+def _ungated(report: RulesCoverage, exempt: dict[str, str]) -> list[str]:
+    """The uncovered conditions that no exemption names."""
+    return [str(c) for c in report.uncovered() if _key(c.expression) not in exempt]
 
 
 def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
@@ -150,4 +192,16 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
     if report is None:
         return
     terminalreporter.section("rules coverage")
-    terminalreporter.write_line(report if isinstance(report, str) else report.format())
+    if isinstance(report, str):
+        terminalreporter.write_line(f"rules coverage: {report}")
+        return
+    exempt = _exemptions(config)
+    exempted = [c for c in report.uncovered() if _key(c.expression) in exempt]
+    total = len(report.conditions) - len(exempted)
+    line = f"rules coverage: {report.covered_count}/{total} allow conditions seen both allowed and denied"
+    terminalreporter.write_line(line + (f" ({len(exempted)} exempted)" if exempted else ""))
+    for condition in report.uncovered():
+        reason = exempt.get(_key(condition.expression))
+        terminalreporter.write_line(f"  {f'exempt ({reason})' if reason else 'NOT COVERED'}: {condition}")
+    if config.getoption("rules_coverage_gate") and _ungated(report, exempt):
+        terminalreporter.write_line("rules coverage gate: FAILED (cover the conditions above, or exempt one)")

@@ -22,7 +22,7 @@ from firebrick_testing.emulators import (
     project_from_environment,
     triggers_disabled,
 )
-from firebrick_testing.tokens import unsigned_id_token
+from firebrick_testing.tokens import custom_claims, token_payload, unsigned_id_token
 
 Service = Literal["firestore", "storage"]
 _SERVICE = re.compile(r"\bservice\s+(cloud\.firestore|firebase\.storage)\b")
@@ -191,6 +191,12 @@ class RulesTestEnv:
     def authenticated(self, uid: str, **claims: Any) -> RulesContext:
         """Act as the signed-in user `uid` whose ID token carries `claims` (custom or standard, e.g. email)."""
         return self._context(Caller("user", uid, claims), f"Bearer {self.id_token(uid, **claims)}")
+
+    def with_id_token(self, id_token: str) -> RulesContext:
+        """Act with a ready ID token, e.g. one the Auth emulator minted at a real sign-in."""
+        payload = token_payload(id_token) or {}
+        uid = str(payload.get("user_id") or payload.get("sub") or "?")
+        return self._context(Caller("user", uid, custom_claims(payload)), f"Bearer {id_token}")
 
     def unauthenticated(self) -> RulesContext:
         """Act as a client that is not signed in (`request.auth == null`)."""
