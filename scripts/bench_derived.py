@@ -40,7 +40,7 @@ def _relaunch_under_emulators() -> int:
     inner = f"{ROOT}/.venv/bin/python {ROOT}/scripts/bench_derived.py {args}"
     script = (
         f'source "{ROOT}/scripts/lib/setup.sh"; setup_all; cd "{ROOT}"; '
-        f'firebase "${{FIREBASE_CONFIG_ARGS[@]}}" emulators:exec --project "$PROJECT_ID" '
+        f'in_own_session firebase "${{FIREBASE_CONFIG_ARGS[@]}}" emulators:exec --project "$PROJECT_ID" '
         f'--only auth,firestore,functions "{inner}"'
     )
     return subprocess.call(["bash", "-c", script])

@@ -129,6 +129,21 @@ setup_dev_secrets() {
   "$ROOT/.venv/bin/python" "$ROOT/scripts/lib/dev_secrets.py" "$PROJECT_ID" "$ROOT/functions/.secret.local"
 }
 
+# in_own_session CMD...: run CMD in a session of its own, then kill whatever is left of
+# that session. The Functions emulator starts each Python worker through a shell and,
+# when it stops, kills only the shell: without this every run leaves its workers behind.
+in_own_session() {
+  setsid "$@" &
+  local pid=$! status=0
+  trap 'kill -TERM -- "-$pid" 2>/dev/null || true' INT TERM
+  wait "$pid" || status=$?
+  # A signal interrupts `wait` before the command ends: wait for it again.
+  while kill -0 "$pid" 2>/dev/null; do wait "$pid" || status=$?; done
+  trap - INT TERM
+  kill -KILL -- "-$pid" 2>/dev/null || true
+  return "$status"
+}
+
 setup_all() {
   command -v npm >/dev/null || { echo "Node.js 20+ with npm is required" >&2; exit 1; }
   setup_node
