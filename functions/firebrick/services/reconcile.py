@@ -20,12 +20,14 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from firebrick import paths
+from firebrick.reducers import counters as reduce
 from firebrick.state import counters, derived
 from firebrick.state.counters import Counter
 from firebrick.state.derived import Correction
+from firebrick.state.event_ledger import run_reducer
 
 if TYPE_CHECKING:
-    from google.cloud.firestore import Client, DocumentReference
+    from google.cloud.firestore import Client, DocumentReference, Transaction
 
 
 @dataclass
@@ -73,10 +75,45 @@ def _sync_children(
     return children
 
 
+def recount_shards(db: Client, owner: DocumentReference, counter: Counter) -> list[Correction]:
+    """Make the shards sum to the sum of the counted markers (repairs a hand-edited shard).
+
+    One transaction reads every marker of this counter and every shard, so it is exact
+    even while triggers write: they either committed before (and are in both sums) or
+    wait for this transaction.
+    """
+
+    def body(txn: Transaction) -> list[Correction]:
+        if not owner.get(transaction=txn).exists:
+            return []
+        markers = list(txn.get(counters.markers_query(owner, counter)))
+        shards = [
+            s
+            for s in txn.get(owner.collection(counters.SHARDS).limit(counters.MAX_SHARD_DOCS))
+            if (s.to_dict() or {}).get("n") == counter.name
+        ]
+        want: dict[str, int] = {}
+        for marker in markers:
+            reduce.add(want, counters.counted_contribution(marker))
+        have = counters.shard_totals(shards, [counter])[counter.name]
+        fixes = [
+            Correction(f"{owner.path}/{counters.SHARDS}", f"{counter.name}.{k}", have.get(k, 0), want.get(k, 0))
+            for k in counter.fields
+            if have.get(k, 0) != want.get(k, 0)
+        ]
+        if fixes:
+            for shard in shards:
+                txn.delete(shard.reference)
+            txn.set(counters.shard_ref(owner, counter, 0), {"n": counter.name, **reduce.nest(want)})
+        return fixes
+
+    return run_reducer(db, body)
+
+
 def _settle_counters(db: Client, owner: DocumentReference, kind: str, report: ReconcileReport) -> None:
     owned = counters.OWNER_COUNTERS[kind]
     for counter in owned:
-        report.corrections += counters.recount_shards(db, owner, counter)
+        report.corrections += recount_shards(db, owner, counter)
     report.corrections += counters.rollup(db, owner, owned)
 
 

@@ -13,7 +13,9 @@ rollup sums the shards into the fields clients read (`stats.taskCount`...).
 
 from __future__ import annotations
 
+import random
 import secrets
+import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -31,6 +33,8 @@ SHARDS = "_shards"
 COUNTED = "_counted"
 #: Upper bound on shard docs under one owner (all its counters together).
 MAX_SHARD_DOCS = 100
+#: Rollups of one owner that may lose the write race before one gives up.
+ROLLUP_ATTEMPTS = 20
 
 
 @dataclass(frozen=True)
@@ -201,7 +205,7 @@ def counted_effect(
     return CountedEffect(owner, counter, entity_id, source_ref, guards)
 
 
-def _shard_totals(snaps: Iterable[Snapshot], counters: Sequence[Counter]) -> dict[str, dict[str, int]]:
+def shard_totals(snaps: Iterable[Snapshot], counters: Sequence[Counter]) -> dict[str, dict[str, int]]:
     names = {c.name for c in counters}
     totals: dict[str, dict[str, int]] = {c.name: {} for c in counters}
     for snap in snaps:
@@ -213,69 +217,59 @@ def _shard_totals(snaps: Iterable[Snapshot], counters: Sequence[Counter]) -> dic
 
 
 def rollup(db: Client, owner: DocumentReference, counters: Sequence[Counter]) -> list[Correction]:
-    """Sum the shards into the owner's target fields, in one transaction; returns what changed.
+    """Sum the shards into the owner's target fields; returns what changed.
 
-    Reads the owner and its shards (a handful of docs); writes only when a value differs,
-    so a burst of rollups after a burst of increments costs one write for the last state.
+    Every counted delivery ends with a rollup, so sibling deliveries roll up the same
+    owner at once. In one transaction each would hold a read lock on the owner while
+    waiting to write it: a deadlock that only a lock timeout ends. Instead the rollup
+    reads the owner, then its shards (no locks), and writes only if the owner is still
+    the version it read (update-time precondition); a rollup that lost that race reads
+    again. Its shard read follows its own increment, so the last writer is exact.
+    Writes only when a value differs: a burst of rollups costs one write.
     """
+    from google.api_core.exceptions import FailedPrecondition, NotFound
 
-    def body(txn: Transaction) -> list[Correction]:
-        snap = owner.get(transaction=txn)
+    for attempt in range(ROLLUP_ATTEMPTS):
+        snap = owner.get()
         if not snap.exists:
             return []
-        shards = list(txn.get(owner.collection(SHARDS).limit(MAX_SHARD_DOCS)))
-        totals = _shard_totals(shards, counters)
-        data = snap.to_dict()
-        changes: list[Correction] = []
-        updates: dict[str, int] = {}
-        for counter in counters:
-            values = {counter.target_path(k): totals[counter.name].get(k, 0) for k in counter.fields}
-            # An absent counter reads as 0 (a new doc has none until its first count) ...
-            wrong = [
-                Correction(owner.path, path, reduce.get_path(data, path), want)
-                for path, want in values.items()
-                if reduce.get_path(data, path) != want and not (reduce.get_path(data, path) is None and want == 0)
-            ]
-            if wrong:  # ... but once a family is written, all its fields are, zeros included.
-                changes += wrong
-                updates.update(values)
-        if updates:
-            txn.update(owner, updates)
-        return changes
-
-    return run_reducer(db, body)
-
-
-def recount_shards(db: Client, owner: DocumentReference, counter: Counter) -> list[Correction]:
-    """Make the shards sum to the sum of the counted markers (repairs a hand-edited shard).
-
-    One transaction reads every marker of this counter and every shard, so it is exact
-    even while triggers write: they either committed before (and are in both sums) or
-    wait for this transaction.
-    """
-
-    def body(txn: Transaction) -> list[Correction]:
-        if not owner.get(transaction=txn).exists:
+        shards = list(owner.collection(SHARDS).limit(MAX_SHARD_DOCS).stream())
+        changes, updates = _rollup_changes(owner, snap.to_dict() or {}, shard_totals(shards, counters), counters)
+        if not updates:
+            return changes
+        try:
+            owner.update(updates, option=db.write_option(last_update_time=snap.update_time))
+        except NotFound:
             return []
-        markers = list(txn.get(markers_query(owner, counter)))
-        shards = [
-            s
-            for s in txn.get(owner.collection(SHARDS).limit(MAX_SHARD_DOCS))
-            if (s.to_dict() or {}).get("n") == counter.name
-        ]
-        want: dict[str, int] = {}
-        for marker in markers:
-            reduce.add(want, counted_contribution(marker))
-        have = _shard_totals(shards, [counter])[counter.name]
-        fixes = [
-            Correction(f"{owner.path}/{SHARDS}", f"{counter.name}.{k}", have.get(k, 0), want.get(k, 0))
-            for k in counter.fields
-            if have.get(k, 0) != want.get(k, 0)
-        ]
-        if fixes:
-            for shard in shards:
-                txn.delete(shard.reference)
-            txn.set(shard_ref(owner, counter, 0), {"n": counter.name, **reduce.nest(want)})
-        return fixes
+        except FailedPrecondition:  # another writer got there first: read again
+            time.sleep(random.uniform(0, min(0.5, 0.01 * 2**attempt)))  # noqa: S311 - jitter
+            continue
+        return changes
+    raise RollupContended(owner.path)
 
-    return run_reducer(db, body)
+
+class RollupContended(RuntimeError):
+    """The owner kept changing under every rollup attempt (the delivery is retried, or reconcile repairs)."""
+
+
+def _rollup_changes(
+    owner: DocumentReference,
+    data: Mapping[str, Any],
+    totals: Mapping[str, Mapping[str, int]],
+    counters: Sequence[Counter],
+) -> tuple[list[Correction], dict[str, int]]:
+    """The target fields that differ from the shard totals, and the update that fixes them."""
+    changes: list[Correction] = []
+    updates: dict[str, int] = {}
+    for counter in counters:
+        values = {counter.target_path(k): totals[counter.name].get(k, 0) for k in counter.fields}
+        # An absent counter reads as 0 (a new doc has none until its first count) ...
+        wrong = [
+            Correction(owner.path, path, reduce.get_path(data, path), want)
+            for path, want in values.items()
+            if reduce.get_path(data, path) != want and not (reduce.get_path(data, path) is None and want == 0)
+        ]
+        if wrong:  # ... but once a family is written, all its fields are, zeros included.
+            changes += wrong
+            updates.update(values)
+    return changes, updates

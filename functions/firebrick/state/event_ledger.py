@@ -26,8 +26,9 @@ if TYPE_CHECKING:
 EVENTS_COLLECTION = paths.APPLIED_EVENTS
 #: Longer than Eventarc's retry window (up to 7 days for retried events) plus margin.
 MARKER_TTL = timedelta(days=8)
-#: Retries of one transaction on contention; each retry keeps its place in line.
-TRANSACTION_ATTEMPTS = 25
+#: Commit retries per round (each keeps its place in line), and rounds with backoff between.
+TRANSACTION_ATTEMPTS = 5
+TRANSACTION_ROUNDS = 6
 
 T = TypeVar("T")
 Writer = Callable[["Transaction"], None]
@@ -50,7 +51,7 @@ def marker_ref(db: Client, fn: str, event_id: str) -> DocumentReference:
 
 def run_reducer(db: Client, body: Callable[[Transaction], T]) -> T:
     """Run a derived-state transaction: siblings contend by design, so it gets more attempts."""
-    return run_in_transaction(db, body, attempts=TRANSACTION_ATTEMPTS)
+    return run_in_transaction(db, body, attempts=TRANSACTION_ATTEMPTS, rounds=TRANSACTION_ROUNDS)
 
 
 def apply_once(db: Client, fn: str, event_id: str, effects: Sequence[Effect]) -> bool:
