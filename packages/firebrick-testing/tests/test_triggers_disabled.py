@@ -12,7 +12,13 @@ import re
 import httpx
 import pytest
 
-from firebrick_testing import EmulatorUnavailable, RulesTestEnv, triggers_disabled
+from firebrick_testing import (
+    EmulatorUnavailable,
+    RulesTestEnv,
+    background_triggers_enabled,
+    set_background_triggers,
+    triggers_disabled,
+)
 
 
 def background_trigger_keys(functions: str, project: str) -> dict[str, str]:
@@ -41,6 +47,11 @@ def test_background_triggers_pause_inside_the_block(env: RulesTestEnv) -> None:
     if not keys:
         pytest.skip("the Functions emulator has no background trigger loaded")
     trigger_id = max(keys, key=lambda t: int(keys[t].rsplit("-", 1)[1]))  # one the last load declared
+    hub = env.hosts.require("hub")
+    was = background_triggers_enabled(hub)
+    if was is False:  # this session paused them: the block would leave them paused
+        set_background_triggers(True, hub)
+        keys = background_trigger_keys(functions, project)
 
     with env.triggers_disabled():
         paused = httpx.post(f"http://{functions}/functions/projects/{project}/triggers/{keys[trigger_id]}", timeout=30)
@@ -48,6 +59,24 @@ def test_background_triggers_pause_inside_the_block(env: RulesTestEnv) -> None:
 
     reloaded = background_trigger_keys(functions, project)[trigger_id]
     assert reloaded != keys[trigger_id]  # enableBackgroundTriggers reloaded them
+    assert background_triggers_enabled(hub) is True
+    if was is False:
+        set_background_triggers(False, hub)  # as the session had them
+
+
+def test_a_block_inside_paused_triggers_leaves_them_paused(env: RulesTestEnv) -> None:
+    hub = env.hosts.hub
+    if hub is None:
+        pytest.skip("no emulator hub here")
+    was = background_triggers_enabled(hub)
+    set_background_triggers(False, hub)
+    try:
+        with env.triggers_disabled():
+            assert background_triggers_enabled(hub) is False
+        assert background_triggers_enabled(hub) is False  # not re-enabled (no reload)
+    finally:
+        if was is not False:
+            set_background_triggers(True, hub)
 
 
 def test_a_refused_switch_is_an_error_and_the_block_never_runs(env: RulesTestEnv) -> None:

@@ -12,7 +12,13 @@ from firebrick_testing.assertions import assert_allowed, assert_denied, outcome
 from firebrick_testing.callables import CallableError, call, callable_request
 from firebrick_testing.context import Caller, RulesContext, StorageContext, document_data, documents
 from firebrick_testing.coverage import ConditionCoverage, RulesCoverage
-from firebrick_testing.emulators import EmulatorHosts, EmulatorUnavailable, set_background_triggers, triggers_disabled
+from firebrick_testing.emulators import (
+    EmulatorHosts,
+    EmulatorUnavailable,
+    background_triggers_enabled,
+    set_background_triggers,
+    triggers_disabled,
+)
 from firebrick_testing.events import (
     CloudEventRequest,
     Deliveries,
@@ -54,6 +60,7 @@ __all__ = [
     "StorageEvent",
     "assert_allowed",
     "assert_denied",
+    "background_triggers_enabled",
     "call",
     "callable_request",
     "decode_fields",

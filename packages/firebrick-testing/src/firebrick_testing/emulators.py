@@ -113,19 +113,34 @@ def default_bucket(project_id: str) -> str:
     return f"{project_id}.appspot.com"
 
 
+#: What this process last switched each hub's background triggers to (the hub cannot be asked).
+_switched: dict[str, bool] = {}
+
+
+def background_triggers_enabled(hub: str | None = None) -> bool | None:
+    """What this process last set the hub's background triggers to; None when it never set them."""
+    return _switched.get(hub or EmulatorHosts.discover().require("hub"))
+
+
 @contextmanager
 def triggers_disabled(hub: str | None = None, *, timeout: float = 120.0) -> Iterator[None]:
     """Pause the Functions emulator's background triggers inside the block.
 
     For seeding many documents without setting off a trigger (and a Python worker)
-    per write. Leaving the block reloads the triggers, which takes a few seconds.
+    per write. Leaving the block restores what was there before: triggers this
+    process had already disabled stay disabled; otherwise they are enabled again,
+    which reloads them (a second or more, and every function's next call starts a
+    fresh worker).
     """
     hub = hub or EmulatorHosts.discover().require("hub")
-    set_background_triggers(False, hub, timeout=timeout)
+    was = _switched.get(hub)
+    if was is not False:
+        set_background_triggers(False, hub, timeout=timeout)
     try:
         yield
     finally:
-        set_background_triggers(True, hub, timeout=timeout)
+        if was is not False:
+            set_background_triggers(True, hub, timeout=timeout)
 
 
 def set_background_triggers(enabled: bool, hub: str | None = None, *, timeout: float = 120.0) -> None:
@@ -135,3 +150,4 @@ def set_background_triggers(enabled: bool, hub: str | None = None, *, timeout: f
     response = httpx.put(f"http://{hub}/functions/{action}", timeout=timeout)
     if response.status_code != httpx.codes.OK:
         raise EmulatorUnavailable(f"hub {hub} refused {action}: {response.status_code} {response.text.strip()}")
+    _switched[hub] = enabled
