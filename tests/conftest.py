@@ -5,11 +5,13 @@ FIREBASE_EMULATOR_HUB, FIRESTORE_EMULATOR_HOST and FIREBASE_AUTH_EMULATOR_HOST;
 every fixture here talks to those real emulators.
 
 Background triggers (Firestore, Storage) run only for tests marked `triggers`,
-which run last: every other test writes without setting off a trigger per
-document. Those other tests start from an empty database (`clean` wipes it,
-cheaply, since no trigger hears the deletions). Trigger tests never wipe (each
-deletion would be an event queued before their own): they use ids of their own,
-and `empty_database` when they need a database holding nothing else.
+which run last, after one switch of the hub (each switch on reloads every
+trigger and retires every worker). Every other test writes without setting off a
+trigger per document, and starts from an empty database (`clean` wipes it,
+cheaply, since no trigger hears the deletions); tests about what a trigger
+computes deliver its events in-process (`tests/triggers/support.deliver_write`).
+Trigger tests never wipe (each deletion would be an event queued before their
+own) and never switch triggers: they use ids of their own.
 """
 
 from __future__ import annotations
@@ -61,15 +63,6 @@ def _background_triggers(request: pytest.FixtureRequest) -> None:
 def clean(emulators: Emulators, trigger_switch: TriggerSwitch, rules_env: RulesTestEnv) -> Emulators:
     """No data of earlier tests: wiped when triggers are off; in trigger tests, ids of their own (see above)."""
     if not trigger_switch.enabled:
-        rules_env.clear_firestore()
-        rules_env.clear_auth()
-    return emulators
-
-
-@pytest.fixture
-def empty_database(emulators: Emulators, trigger_switch: TriggerSwitch, rules_env: RulesTestEnv) -> Emulators:
-    """A wiped database even in a trigger test: the wipe runs with triggers paused (about a second)."""
-    with trigger_switch.paused():
         rules_env.clear_firestore()
         rules_env.clear_auth()
     return emulators

@@ -3,40 +3,38 @@
 from __future__ import annotations
 
 import subprocess
+import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING
-
-import pytest
 
 from firebrick.services.reconcile import reconcile_all, reconcile_org
 from firebrick.state import counters
 from tests.support.orgs import SeededOrg
-from tests.support.waiting import converges
-from tests.triggers.support import seed_project, seed_task, stats, task_stats, value
+from tests.triggers.support import deliver_write, seed_project, seed_task, settle, stats, task_stats, value
 
 if TYPE_CHECKING:
     from google.cloud.firestore import Client, DocumentReference
-
-#: Derived state: these tests need the Functions emulator's background triggers.
-pytestmark = pytest.mark.triggers
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def _settled_org(db: Client, make_org: Callable[..., SeededOrg]) -> tuple[SeededOrg, DocumentReference]:
+    """An org whose derived state the deployed triggers computed (delivered in-process)."""
     org = make_org(roles=("owner", "member"))
     project = seed_project(db, org.org_id)
     seed_task(db, project, "a", assigneeUid=org["member"].uid)
     seed_task(db, project, "b", status="done")
     project.collection("tasks").document("a").collection("comments").document("c").set({"body": "x"})
-    converges(lambda: task_stats(db, project), (2, {"todo": 1, "doing": 0, "done": 1}))
-    converges(lambda: value(project.collection("tasks").document("a"), "commentCount"), 1)
-    converges(lambda: stats(db, f"orgs/{org.org_id}").get("projectCount"), 1)
-    converges(
-        lambda: value(project.collection("tasks").document("a"), "assignee"),
-        {"uid": org["member"].uid, "displayName": "Member of Acme"},
-    )
+    settle(db, [db.document(f"orgs/{org.org_id}"), *(db.document(f"users/{u.uid}") for u in org.users.values())])
+    assert task_stats(db, project) == (2, {"todo": 1, "doing": 0, "done": 1})
+    assert value(project.collection("tasks").document("a"), "commentCount") == 1
+    assert stats(db, f"orgs/{org.org_id}").get("projectCount") == 1
+    assert value(project.collection("tasks").document("a"), "assignee") == {
+        "uid": org["member"].uid,
+        "displayName": "Member of Acme",
+    }
     return org, project
 
 
@@ -60,9 +58,7 @@ def test_reconcile_restores_a_corrupted_counter_and_reports_it(
     assert report.as_dict()["corrected"] == 3
 
 
-def test_reconcile_repairs_lost_trigger_effects(
-    empty_database: object, admin_db: Client, make_org: Callable[..., SeededOrg]
-) -> None:
+def test_reconcile_repairs_lost_trigger_effects(admin_db: Client, make_org: Callable[..., SeededOrg]) -> None:
     org, project = _settled_org(admin_db, make_org)
     task = project.collection("tasks").document("a")
     # Simulate lost deliveries: forget a counted task, corrupt a shard, a comment count and a denormalised name.
@@ -85,12 +81,19 @@ def test_reconcile_repairs_lost_trigger_effects(
 
 def test_reconcile_is_exact_while_tasks_are_being_written(admin_db: Client, make_org: Callable[..., SeededOrg]) -> None:
     org, project = _settled_org(admin_db, make_org)
-    for i in range(20):
-        seed_task(admin_db, project, f"n{i}")
-        if i % 5 == 0:
+
+    def write(i: int) -> None:
+        deliver_write(seed_task(admin_db, project, f"n{i}"))
+
+    with ThreadPoolExecutor(4) as pool:  # trigger runs race the reconciles
+        runs = [pool.submit(write, i) for i in range(20)]
+        for _ in range(4):  # as the nightly job would: a few passes, not a busy loop
             reconcile_org(admin_db, org.org_id)
-    converges(lambda: task_stats(admin_db, project), (22, {"todo": 21, "doing": 0, "done": 1}))
-    converges(lambda: reconcile_org(admin_db, org.org_id).corrections, [])
+            time.sleep(0.05)
+        for run in runs:
+            run.result()
+    assert task_stats(admin_db, project) == (22, {"todo": 21, "doing": 0, "done": 1})
+    assert reconcile_org(admin_db, org.org_id).corrections == []
 
 
 def test_reconcile_script_prints_its_report(admin_db: Client, make_org: Callable[..., SeededOrg]) -> None:
@@ -102,7 +105,7 @@ def test_reconcile_script_prints_its_report(admin_db: Client, make_org: Callable
     assert '"was": 99' in out.stdout
 
 
-def test_reconcile_reports_documents_left_under_a_missing_org(empty_database: object, admin_db: Client) -> None:
+def test_reconcile_reports_documents_left_under_a_missing_org(admin_db: Client) -> None:
     admin_db.document("orgs/ghost/projects/p").set({"name": "left behind"})
     report = reconcile_all(admin_db)
     assert report.orphans == ["orgs/ghost"]

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 
-from firebrick_testing import set_background_triggers
+from firebrick_testing import background_triggers_enabled, set_background_triggers
 from firebrick_testing.emulators import EmulatorHosts, project_from_environment
 
 
@@ -46,25 +44,19 @@ def discover() -> Emulators:
 class TriggerSwitch:
     """The Functions emulator's background triggers, on or off for the whole emulator suite.
 
-    Turning them off is instant; turning them on reloads every trigger (about a
-    second), which is why the suite runs trigger tests last and flips once.
+    Turning them off is instant; turning them on reloads every trigger and retires
+    every idle worker (each function's next call starts a fresh one), which is why
+    the suite runs trigger tests last and flips once. The state is the toolkit's
+    record of what this process last set, so a toolkit block cannot leave it stale.
     """
 
     def __init__(self, hub: str) -> None:
         self.hub = hub
-        self.enabled: bool | None = None  # unknown until first set
+
+    @property
+    def enabled(self) -> bool | None:
+        return background_triggers_enabled(self.hub)
 
     def set(self, *, enabled: bool) -> None:
         if self.enabled is not enabled:
             set_background_triggers(enabled, self.hub)
-            self.enabled = enabled
-
-    @contextmanager
-    def paused(self) -> Iterator[None]:
-        was = self.enabled
-        self.set(enabled=False)
-        try:
-            yield
-        finally:
-            if was:
-                self.set(enabled=True)

@@ -19,7 +19,7 @@ import main
 
 from firebrick_testing import FirestoreEvent, deliver, deliver_out_of_order, deliver_twice, firestore_event
 from tests.support.orgs import SeededOrg
-from tests.triggers.support import dump_tree, seed_project, stats, task_stats, value
+from tests.triggers.support import deliver_write, dump_tree, seed_project, seed_task, stats, task_stats, value
 
 if TYPE_CHECKING:
     from google.cloud.firestore import Client, DocumentReference, DocumentSnapshot
@@ -180,3 +180,19 @@ def test_a_replayed_assignment_is_a_no_op(admin_db: Client, make_org: Callable[.
     org_ref = admin_db.document(f"orgs/{org.org_id}")
     assert sum(d.get("type") == "task.assigned" for d in org_ref.collection("activity").stream()) == 1
     _changes_nothing(admin_db, main.derive_task, assigned, org_ref)
+
+
+def test_a_lost_create_is_repaired_by_the_next_change_to_that_task(
+    admin_db: Client, make_org: Callable[..., SeededOrg]
+) -> None:
+    org = make_org(roles=("owner",))
+    project = seed_project(admin_db, org.org_id)
+    deliver_write(project)
+    deliver_write(seed_task(admin_db, project, "seen"))
+    assert task_stats(admin_db, project) == (1, {"todo": 1, "doing": 0, "done": 0})
+    lost = seed_task(admin_db, project, "lost")  # its create event is never delivered
+
+    before = lost.get()
+    lost.update({"status": "doing"})
+    deliver_write(lost, before)  # the update's event counts the task as it is now, once
+    assert task_stats(admin_db, project) == (2, {"todo": 1, "doing": 1, "done": 0})
