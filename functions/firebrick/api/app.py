@@ -18,7 +18,7 @@ from firebrick.api.middleware import (
     RequestContextMiddleware,
     SecurityHeadersMiddleware,
 )
-from firebrick.api.openapi import install_problem_openapi
+from firebrick.api.openapi import install_openapi
 from firebrick.api.problems import install_problem_handlers
 from firebrick.api.routes import ROUTERS
 from firebrick.config import Settings, get_settings
@@ -38,9 +38,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         openapi_url=f"{API_PREFIX}/openapi.json",
         docs_url=None,
         redoc_url=None,
+        # Operation ids are the route functions' names: stable names for generated clients.
+        generate_unique_id_function=lambda route: route.name,
     )
     install_problem_handlers(app)
-    install_problem_openapi(app)
+    install_openapi(app)
 
     v1 = APIRouter(prefix=API_PREFIX)
     for router in ROUTERS:

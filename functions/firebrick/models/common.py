@@ -44,6 +44,8 @@ DEFAULT_PAGE_SIZE = 25
 MAX_PAGE_SIZE = 100
 #: Longest pagination cursor accepted (they are much shorter; see services/documents.py).
 MAX_CURSOR_CHARS = 512
+#: A cursor is unpadded base64url; only `nextCursor` of the same listing is accepted (else 400 `invalid_cursor`).
+CURSOR_PATTERN = r"^[A-Za-z0-9_-]+$"
 
 
 def _no_control_chars(value: str) -> str:
@@ -123,7 +125,11 @@ class ListQuery(QueryModel):
 
     limit: int = Field(DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE, description="Page size")
     cursor: str | None = Field(
-        None, min_length=1, max_length=MAX_CURSOR_CHARS, description="`nextCursor` of the previous page"
+        None,
+        min_length=1,
+        max_length=MAX_CURSOR_CHARS,
+        pattern=CURSOR_PATTERN,
+        description="`nextCursor` of the previous page of this same listing; any other is a 400 `invalid_cursor`",
     )
 
 

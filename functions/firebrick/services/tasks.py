@@ -14,7 +14,7 @@ from firebrick import paths
 from firebrick.audit import audit_by
 from firebrick.clock import now
 from firebrick.context import Caller
-from firebrick.errors import FailedPrecondition, NotFound, ValidationFailed
+from firebrick.errors import FailedPrecondition, NotFound, ValidationFailed, raises
 from firebrick.ids import new_id
 from firebrick.models.common import Page
 from firebrick.models.refs import ProjectRef, TaskRef
@@ -45,6 +45,7 @@ def _check_assignee(caller: Caller, org_id: str, assignee_uid: str | None) -> No
         )
 
 
+@raises(authorize, documents.read_document, FailedPrecondition, ValidationFailed, documents.create_document)
 def create_task(caller: Caller, project: ProjectRef, body: TaskCreate, task_id: str | None = None) -> Versioned[Task]:
     """Create a task (member+) in an existing, unarchived project."""
     authorize(caller, project.org_id, Action.write_task)
@@ -68,12 +69,14 @@ def create_task(caller: Caller, project: ProjectRef, body: TaskCreate, task_id: 
     return Versioned(task_from(ref, stored), etag)
 
 
+@raises(documents.read_document)
 def get_task(caller: Caller, task: TaskRef) -> Versioned[Task]:
     authorize(caller, task.org_id, Action.read)
     data, etag = documents.read_document(caller.db, task.path, task_not_found())
     return Versioned(task_from(task, data), etag)
 
 
+@raises(documents.read_document, documents.list_page)
 def list_tasks(caller: Caller, project: ProjectRef, query: TaskListQuery) -> Page[Task]:
     """A page of the project's tasks, oldest first, optionally filtered by status and assignee.
 
@@ -98,6 +101,7 @@ def list_tasks(caller: Caller, project: ProjectRef, query: TaskListQuery) -> Pag
     )
 
 
+@raises(authorize, ValidationFailed, documents.update_document)
 def update_task(caller: Caller, task: TaskRef, body: TaskUpdate, *, if_match: str | None = None) -> Versioned[Task]:
     """Change the fields sent (member+); `If-Match` makes it conditional on the client's version."""
     authorize(caller, task.org_id, Action.write_task)
@@ -112,6 +116,7 @@ def update_task(caller: Caller, task: TaskRef, body: TaskUpdate, *, if_match: st
     return Versioned(task_from(task, stored), etag)
 
 
+@raises(authorize, documents.delete_document)
 def delete_task(caller: Caller, task: TaskRef, *, if_match: str | None = None) -> None:
     """Delete the task document (admin+); its comments go with it through the cascade trigger."""
     authorize(caller, task.org_id, Action.delete_task)
