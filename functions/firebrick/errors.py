@@ -75,6 +75,12 @@ class FailedPrecondition(FirebrickError):
     status, code, title, callable_code = 409, "failed_precondition", "Failed precondition", "failed-precondition"
 
 
+class AssigneeNotMember(FailedPrecondition):
+    """A task assigned to someone who is not a member of its org (a state the server holds, not a malformed body)."""
+
+    code, title = "assignee_not_member", "The assignee is not a member of this organization"
+
+
 class PreconditionFailed(FirebrickError):
     """The `If-Match` ETag did not match the current version (HTTP 412)."""
 

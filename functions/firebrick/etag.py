@@ -22,8 +22,6 @@ from firebrick.errors import PreconditionFailed, raises
 STALE_VERSION = "The resource has changed; fetch it again and retry with its new ETag"
 #: Longest `If-Match` / `If-None-Match` header accepted (a few dozen tags).
 MAX_HEADER_CHARS = 1024
-#: RFC 9110 syntax of `If-Match` / `If-None-Match`: `*`, or a list of quoted (optionally weak) entity tags.
-CONDITION_PATTERN = r'^(\*|(W/)?"[!#-~]*"( *, *(W/)?"[!#-~]*")*)$'
 
 
 def version_etag(update_time: Any) -> str:

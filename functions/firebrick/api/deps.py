@@ -15,11 +15,11 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from firebrick.auth.credentials import authenticate
 from firebrick.auth.principal import Principal
-from firebrick.auth.step_up import MAX_TOKEN_CHARS, STEP_UP_HEADER, TOKEN_PATTERN
+from firebrick.auth.step_up import MAX_TOKEN_CHARS, STEP_UP_HEADER
 from firebrick.clients import firestore_client
 from firebrick.context import Caller, RequestContext, request_context
 from firebrick.errors import Unauthenticated, raises
-from firebrick.etag import CONDITION_PATTERN, MAX_HEADER_CHARS
+from firebrick.etag import MAX_HEADER_CHARS
 from firebrick.logs import request_id_var
 from firebrick.models.common import ID_PATTERN, ListQuery
 from firebrick.models.projects import ProjectListQuery
@@ -132,8 +132,10 @@ IfMatch = Annotated[
     Header(
         alias="If-Match",
         max_length=MAX_HEADER_CHARS,
-        pattern=CONDITION_PATTERN,
-        description="ETag of the version the change is based on; 412 when the resource has changed since.",
+        description=(
+            'ETag of the version the change is based on (`"..."` as read from `ETag`, or `*`); '
+            "412 `precondition_failed` when it names any other version."
+        ),
     ),
 ]
 IfNoneMatch = Annotated[
@@ -141,8 +143,7 @@ IfNoneMatch = Annotated[
     Header(
         alias="If-None-Match",
         max_length=MAX_HEADER_CHARS,
-        pattern=CONDITION_PATTERN,
-        description="ETag(s) the client holds; 304 without a body when the resource is unchanged.",
+        description="ETag(s) the client holds, comma-separated; 304 without a body when one is current.",
     ),
 ]
 StepUpHeader = Annotated[
@@ -150,7 +151,9 @@ StepUpHeader = Annotated[
     Header(
         alias=STEP_UP_HEADER,
         max_length=MAX_TOKEN_CHARS,
-        pattern=TOKEN_PATTERN,
-        description="Step-up token from POST /v1/auth/mfa/step-up; required for this action once the caller has TOTP.",
+        description=(
+            "Step-up token from POST /v1/auth/mfa/step-up; required for this action once the caller has TOTP "
+            "(403 `step_up_required` when missing, expired or not the caller's)."
+        ),
     ),
 ]

@@ -25,6 +25,7 @@ from fastapi.routing import APIRoute, iter_route_contexts
 from firebrick.api.problems import PROBLEM_MEDIA_TYPE
 from firebrick.api.responses import REPLAYED_HEADER, create_response, read_response, with_etag
 from firebrick.errors import (
+    BadRequest,
     FirebrickError,
     IdempotencyInProgress,
     PayloadTooLarge,
@@ -34,6 +35,7 @@ from firebrick.errors import (
     declared_errors,
     is_declared,
 )
+from firebrick.models.common import drop_null
 from firebrick.models.problems import Problem
 
 _REF = "#/components/schemas/Problem"
@@ -100,7 +102,8 @@ def operation_errors(route: APIRoute) -> set[type[FirebrickError]]:
     dependencies = [d.call for d in dependants[1:] if d.call is not None]
     errors = declared_errors([*called, *dependencies]) | _ALWAYS
     if any(d.body_params for d in dependants):
-        errors |= {ValidationFailed, PayloadTooLarge}
+        # A body that is not text at all is a 400 (FastAPI's "error parsing the body"); invalid JSON a 422.
+        errors |= {BadRequest, ValidationFailed, PayloadTooLarge}
     if any(d.path_params or d.query_params or d.header_params for d in dependants):
         errors.add(ValidationFailed)
     return errors
@@ -205,6 +208,8 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
         _success(route, responses)
         responses.update(error_responses(operation_errors(route)))
         operation["responses"] = responses
+        for parameter in operation.get("parameters", ()):
+            drop_null(parameter["schema"])  # an optional header or query value is absent, never null
     add_links(schema["paths"])
     return schema
 

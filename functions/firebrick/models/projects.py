@@ -6,10 +6,19 @@ from typing import Annotated
 
 from pydantic import Field, StringConstraints
 
-from firebrick.models.common import ListQuery, NoControlChars, RequestModel, ResponseModel, Updated, UpdateModel
+from firebrick.models.common import (
+    NONBLANK_TEXT_PATTERN,
+    TEXT_PATTERN,
+    ListQuery,
+    RequestModel,
+    ResponseModel,
+    Trimmed,
+    Updated,
+    UpdateModel,
+)
 
-ProjectName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120), NoControlChars]
-ProjectDescription = Annotated[str, StringConstraints(max_length=5000), NoControlChars]
+ProjectName = Annotated[str, StringConstraints(max_length=120, pattern=NONBLANK_TEXT_PATTERN), Trimmed]
+ProjectDescription = Annotated[str, StringConstraints(max_length=5000, pattern=TEXT_PATTERN)]
 
 
 class ProjectCreate(RequestModel):
