@@ -9,7 +9,7 @@ from __future__ import annotations
 from fastapi import APIRouter, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.docs import get_swagger_ui_html
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, JSONResponse
 
 from firebrick import opcount
 from firebrick.api.middleware import (
@@ -48,6 +48,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for router in ROUTERS:
         v1.include_router(router)
     v1.add_api_route("/docs", _docs, include_in_schema=False, response_class=HTMLResponse)
+    v1.add_api_route("/callables.schema.json", _callables_schema, include_in_schema=False)
     app.include_router(v1)
 
     # Outermost last: request context wraps everything so even 413s carry an ID.
@@ -74,6 +75,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(RequestContextMiddleware)
     return app
+
+
+def _callables_schema() -> JSONResponse:
+    """JSON Schemas of each callable's request and response (`firebrick.contract`)."""
+    from firebrick.contract import callables_schema
+
+    return JSONResponse(callables_schema(), headers={"Cache-Control": "public, max-age=300"})
 
 
 def _docs() -> HTMLResponse:

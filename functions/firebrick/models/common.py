@@ -43,6 +43,7 @@ def _lower(value: str) -> str:
 
 Email = Annotated[str, StringConstraints(max_length=254, pattern=EMAIL_PATTERN), AfterValidator(_lower)]
 
+
 def _json_number(value: object) -> object:
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise ValueError("must be an integer")
