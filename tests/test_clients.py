@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -33,8 +34,9 @@ def test_example_app_compiles_strict_and_runs_against_the_emulators(clean: Emula
         "FIREBRICK_API_BASE": clean.api_base,
     }
     run = subprocess.run(
-        ["node", "example/dist/example/main.js"], cwd=CLIENT, env=env, capture_output=True, text=True, timeout=180
+        [shutil.which("node") or "node", "example/dist/example/main.js"], cwd=CLIENT, env=env, capture_output=True, text=True, timeout=180
     )
     assert run.returncode == 0, run.stdout + run.stderr
     result = json.loads(run.stdout.strip().splitlines()[-1])
-    assert result["listed"] >= 1 and result["task"]
+    assert result["listed"] >= 1
+    assert result["task"]

@@ -8,9 +8,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "functions"))
 
-from firebrick.api.app import create_app  # noqa: E402
-from firebrick.config import Settings  # noqa: E402
-from firebrick.contract import callables_schema, documents_schema  # noqa: E402
+from firebrick.api.app import create_app
+from firebrick.config import Settings
+from firebrick.contract import callables_schema, documents_schema
 
 
 def main(out: Path) -> None:
