@@ -33,9 +33,9 @@ def test_example_app_compiles_strict_and_runs_against_the_emulators(clean: Emula
         "FIREBRICK_FUNCTIONS_HOST": clean.functions,
         "FIREBRICK_API_BASE": clean.api_base,
     }
-    run = subprocess.run(
-        [shutil.which("node") or "node", "example/dist/example/main.js"], cwd=CLIENT, env=env, capture_output=True, text=True, timeout=180
-    )
+    node = shutil.which("node") or "node"
+    command = [node, "example/dist/example/main.js"]
+    run = subprocess.run(command, cwd=CLIENT, env=env, capture_output=True, text=True, timeout=180)
     assert run.returncode == 0, run.stdout + run.stderr
     result = json.loads(run.stdout.strip().splitlines()[-1])
     assert result["listed"] >= 1
