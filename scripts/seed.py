@@ -84,31 +84,21 @@ def seed() -> list[tuple[str, str]]:
                 {"uid": uid, "role": role, "displayName": name, "joinedAt": now}, merge=True
             )
             credentials.append((email, f"{role} of {org_name}"))
-        db.document(f"orgs/{org_id}").set({"name": org_name, "createdAt": now, "createdBy": uids["owner"]}, merge=True)
+        db.document(f"orgs/{org_id}").set(
+            {"name": org_name, "createdAt": now, "createdBy": uids["owner"]}, merge=True
+        )
         for project_id, project_name, tasks in PROJECTS[org_id]:
             project_path = f"orgs/{org_id}/projects/{project_id}"
             db.document(project_path).set(
-                {
-                    "name": project_name,
-                    "description": f"Demo project {project_name}",
-                    "archived": False,
-                    "createdAt": now,
-                    "createdBy": uids["admin"],
-                },
+                {"name": project_name, "description": f"Demo project {project_name}", "archived": False,
+                 "createdAt": now, "createdBy": uids["admin"]},
                 merge=True,
             )
             for index, (title, status) in enumerate(tasks):
                 db.document(f"{project_path}/tasks/t{index + 1}").set(
-                    {
-                        "title": title,
-                        "description": "",
-                        "status": status,
-                        "assigneeUid": uids["member"],
-                        "dueAt": now + timedelta(days=7 * (index + 1)),
-                        "labels": ["demo"],
-                        "createdAt": now + timedelta(seconds=index),
-                        "createdBy": uids["member"],
-                    },
+                    {"title": title, "description": "", "status": status, "assigneeUid": uids["member"],
+                     "dueAt": now + timedelta(days=7 * (index + 1)), "labels": ["demo"],
+                     "createdAt": now + timedelta(seconds=index), "createdBy": uids["member"]},
                     merge=True,
                 )
     return credentials

@@ -19,7 +19,7 @@ def manifest(target: Path) -> str:
     while rest:
         lines.append(" " + rest[:69])
         rest = rest[69:]
-    return f"Manifest-Version: 1.0\r\nMain-Class: {MAIN_CLASS}\r\n" + "\r\n".join(lines) + "\r\n\r\n"
+    return "Manifest-Version: 1.0\r\n" f"Main-Class: {MAIN_CLASS}\r\n" + "\r\n".join(lines) + "\r\n\r\n"
 
 
 def main() -> None:
