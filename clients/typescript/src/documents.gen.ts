@@ -57,6 +57,7 @@ name: string
  */
 stats?: (OrgStats | null)
 updatedAt?: (Timestamp | null)
+updatedBy?: (string | null)
 [k: string]: unknown | undefined
 }
 export interface OrgStats {

@@ -26,16 +26,22 @@ class Document(ResponseModel):
     path: ClassVar[str]
 
 
+class Tracked(Document):
+    """Who wrote the document first and last, and when (set by the backend)."""
+
+    created_at: datetime | None = None
+    created_by: str | None = None
+    updated_at: datetime | None = None
+    updated_by: str | None = None
+
+
 class OrgStats(ResponseModel):
     member_count: int = 0
 
 
-class OrgDocument(Document):
+class OrgDocument(Tracked):
     path = "orgs/{orgId}"
     name: str
-    created_at: datetime | None = None
-    created_by: str | None = None
-    updated_at: datetime | None = None
     stats: OrgStats | None = Field(None, description="Derived by triggers")
 
 
@@ -48,20 +54,16 @@ class MemberDocument(Document):
     role_updated_at: datetime | None = None
 
 
-class ProjectDocument(Document):
+class ProjectDocument(Tracked):
     path = "orgs/{orgId}/projects/{projectId}"
     org_id: str
     name: str
     description: str = ""
     archived: bool = False
-    created_at: datetime | None = None
-    created_by: str | None = None
-    updated_at: datetime | None = None
-    updated_by: str | None = None
     stats: ProjectStats | None = Field(None, description="Derived by triggers")
 
 
-class TaskDocument(Document):
+class TaskDocument(Tracked):
     path = "orgs/{orgId}/projects/{projectId}/tasks/{taskId}"
     org_id: str
     project_id: str
@@ -74,10 +76,6 @@ class TaskDocument(Document):
     labels: list[str] = Field(default_factory=list)
     comment_count: int = Field(0, description="Derived by triggers")
     attachment_count: int = Field(0, description="Derived by triggers")
-    created_at: datetime | None = None
-    created_by: str | None = None
-    updated_at: datetime | None = None
-    updated_by: str | None = None
 
 
 class CommentDocument(Document):

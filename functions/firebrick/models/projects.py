@@ -6,19 +6,11 @@ from typing import Annotated
 
 from pydantic import Field, StringConstraints
 
-from firebrick.models.common import (
-    NONBLANK_TEXT_PATTERN,
-    TEXT_PATTERN,
-    ListQuery,
-    RequestModel,
-    ResponseModel,
-    Trimmed,
-    Updated,
-    UpdateModel,
-)
+from firebrick.models import common
+from firebrick.models.common import ListQuery, RequestModel, ResponseModel, Updated, UpdateModel
 
-ProjectName = Annotated[str, StringConstraints(max_length=120, pattern=NONBLANK_TEXT_PATTERN), Trimmed]
-ProjectDescription = Annotated[str, StringConstraints(max_length=5000, pattern=TEXT_PATTERN)]
+ProjectName = Annotated[str, StringConstraints(max_length=120, pattern=common.NONBLANK_TEXT_PATTERN), common.Trimmed]
+ProjectDescription = Annotated[str, StringConstraints(max_length=5000, pattern=common.TEXT_PATTERN)]
 
 
 class ProjectCreate(RequestModel):
