@@ -168,9 +168,9 @@ def test_callable_errors_map_missing_resources_and_bad_assignees(
     error(call("comments_create", org["member"], {**ids, "taskId": "nope", "body": "x"}), "NOT_FOUND", "not_found")
     stranger = make_user()
     err = error(
-        call("tasks_create", org["member"], {**ids, "title": "x", "assigneeUid": stranger.uid}), "INVALID_ARGUMENT"
+        call("tasks_create", org["member"], {**ids, "title": "x", "assigneeUid": stranger.uid}), "FAILED_PRECONDITION"
     )
-    assert err["details"]["code"] == "validation_failed"
+    assert err["details"]["code"] == "assignee_not_member"
     task = result(call("tasks_create", org["member"], {**ids, "title": "x"}))
     error(call("tasks_update", org["member"], {**ids, "taskId": task["id"]}), "INVALID_ARGUMENT", "validation_failed")
 

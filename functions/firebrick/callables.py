@@ -18,7 +18,7 @@ from pydantic import BaseModel, ValidationError
 
 from firebrick.auth.principal import Principal
 from firebrick.context import Caller, request_context
-from firebrick.errors import FirebrickError, Unauthenticated, ValidationFailed
+from firebrick.errors import FirebrickError, Unauthenticated, ValidationFailed, unavailable_dependency
 from firebrick.ids import new_id
 from firebrick.logs import get_logger, request_id_var
 from firebrick.models.comments import Comment, CommentCreate
@@ -124,7 +124,10 @@ def handle(name: str, request: CallableRequest[Any]) -> dict[str, Any]:
         if error.status in (401, 403):
             logger.warning("auth failure", extra={"fields": {"code": error.code, "callable": name}})
         raise _https_error(error) from None
-    except Exception:
+    except Exception as exc:
+        retryable = unavailable_dependency(exc)
+        if retryable is not None:
+            raise _https_error(retryable) from None
         logger.exception("unhandled error in callable", extra={"fields": {"callable": name}})
         raise _https_error(FirebrickError("An unexpected error occurred")) from None
     finally:

@@ -7,7 +7,9 @@ Firebase callable functions. Messages are for users: never internals.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+import sys
+from collections.abc import Callable, Iterable
+from typing import Any, ClassVar, TypeVar
 
 PROBLEM_TYPE_BASE = "https://firebrick.dev/problems/"
 
@@ -73,6 +75,12 @@ class FailedPrecondition(FirebrickError):
     status, code, title, callable_code = 409, "failed_precondition", "Failed precondition", "failed-precondition"
 
 
+class AssigneeNotMember(FailedPrecondition):
+    """A task assigned to someone who is not a member of its org (a state the server holds, not a malformed body)."""
+
+    code, title = "assignee_not_member", "The assignee is not a member of this organization"
+
+
 class PreconditionFailed(FirebrickError):
     """The `If-Match` ETag did not match the current version (HTTP 412)."""
 
@@ -114,3 +122,62 @@ class IdempotencyInProgress(Conflict):
     """The first request with this `Idempotency-Key` is still running; retry later."""
 
     code, title, callable_code = "idempotency_in_progress", "Request with this idempotency key in progress", "aborted"
+
+
+def unavailable_dependency(exc: Exception) -> Unavailable | None:
+    """A Google API error that means "try again" (Firestore unavailable or too slow), as a retryable 503."""
+    google = sys.modules.get("google.api_core.exceptions")  # loaded whenever Firestore raised
+    if google is None or not isinstance(exc, google.ServiceUnavailable | google.DeadlineExceeded):
+        return None
+    error = Unavailable("The database is unavailable, try again")
+    error.headers["Retry-After"] = "1"
+    return error
+
+
+# --- What a function may raise: declared once, where it is raised -------------------------
+
+F = TypeVar("F", bound=Callable[..., Any])
+#: An error class, or a function whose declared errors pass through (its callee).
+Cause = type[FirebrickError] | Callable[..., Any]
+_DECLARED: dict[Callable[..., Any], tuple[Cause, ...]] = {}
+
+
+def raises(*causes: Cause) -> Callable[[F], F]:
+    """Declare the errors `fn` lets reach a client: error classes, and callees whose errors pass through.
+
+    The OpenAPI document lists each operation's error answers from these
+    declarations (api/openapi.py), so an error added to a helper shows up on
+    every operation that calls it. Metadata only: the function is not wrapped.
+    """
+
+    def declare(fn: F) -> F:
+        _DECLARED[fn] = causes
+        return fn
+
+    return declare
+
+
+def is_declared(fn: object) -> bool:
+    """Whether `fn` carries a `raises` declaration."""
+    try:
+        return fn in _DECLARED
+    except TypeError:  # unhashable: not a function
+        return False
+
+
+def declared_errors(functions: Iterable[Callable[..., Any]]) -> set[type[FirebrickError]]:
+    """Every error the functions declare, through their callees' declarations."""
+    errors: set[type[FirebrickError]] = set()
+    seen: set[Callable[..., Any]] = set()
+    pending = list(functions)
+    while pending:
+        fn = pending.pop()
+        if fn in seen:
+            continue
+        seen.add(fn)
+        for cause in _DECLARED.get(fn, ()):
+            if isinstance(cause, type) and issubclass(cause, FirebrickError):
+                errors.add(cause)
+            else:
+                pending.append(cause)
+    return errors

@@ -16,7 +16,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from firebrick.errors import PreconditionFailed
+from firebrick.errors import PreconditionFailed, raises
 
 #: What a client is told when its `If-Match` no longer names the current version.
 STALE_VERSION = "The resource has changed; fetch it again and retry with its new ETag"
@@ -50,6 +50,7 @@ def matches_if_none_match(if_none_match: str, etag: str) -> bool:
     return any(tag.removeprefix("W/") in ("*", etag) for tag in _tags(if_none_match))
 
 
+@raises(PreconditionFailed)
 def check_if_match(if_match: str | None, etag: str) -> None:
     """Raise PreconditionFailed unless `If-Match` is absent or matches `etag`."""
     if if_match is not None and not matches_if_match(if_match, etag):

@@ -32,6 +32,15 @@ setup_node() {
   stamp_write npm "$ROOT/package-lock.json"
 }
 
+# The TypeScript client's generators, compiler and the Firebase JS SDK (its own package.json and lock).
+setup_client_node() {
+  local client="$ROOT/clients/typescript"
+  if [[ -x "$client/node_modules/.bin/tsc" ]] && stamp_ok client-npm "$client/package-lock.json"; then return; fi
+  log "installing the TypeScript client's packages (npm ci in clients/typescript)"
+  (cd "$client" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)
+  stamp_write client-npm "$client/package-lock.json"
+}
+
 # The Functions emulator and `firebase deploy` both use functions/venv (runtime deps only).
 setup_functions_venv() {
   local venv="$ROOT/functions/venv"
@@ -147,6 +156,7 @@ in_own_session() {
 setup_all() {
   command -v npm >/dev/null || { echo "Node.js 20+ with npm is required" >&2; exit 1; }
   setup_node
+  setup_client_node
   setup_functions_venv
   setup_dev_venv
   setup_dev_secrets

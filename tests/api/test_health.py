@@ -48,3 +48,15 @@ def test_openapi_and_docs_are_served(api: httpx.Client) -> None:
     assert docs.status_code == 200
     assert "swagger-ui" in docs.text
     assert "openapi.json" in docs.text
+
+
+def test_callables_schema_describes_every_callable_from_its_models(api: httpx.Client) -> None:
+    from firebrick.callables import CALLABLES
+
+    schema = api.get("/v1/callables.schema.json").json()
+    assert set(schema["callables"]) == set(CALLABLES)
+    tasks_create = schema["callables"]["tasks_create"]
+    assert {"orgId", "projectId", "title"} <= set(tasks_create["request"]["required"])
+    assert tasks_create["request"]["additionalProperties"] is False
+    assert tasks_create["response"] == {"$ref": "#/$defs/Task"}
+    assert schema["$defs"]["Task"]["properties"]["status"]["enum"] == ["todo", "doing", "done"]

@@ -206,6 +206,7 @@ ROWS: list[Row] = [
     Row("GET", "/v1/health", public(200)),
     Row("GET", "/v1/openapi.json", public(200)),
     Row("GET", "/v1/docs", public(200)),
+    Row("GET", "/v1/callables.schema.json", public(200)),
     Row("GET", "/v1/.well-known/jwks.json", public(200)),
     # Accounts: signing up and in is public; everything else is the caller's own account.
     Row(

@@ -154,15 +154,16 @@ def test_assignee_must_be_a_member_of_the_org(
             json={"title": "x", "assigneeUid": outsider.uid},
             headers=member.headers,
         ),
-        422,
-        "validation_failed",
+        409,
+        "assignee_not_member",
     )
     assert problem["errors"][0]["loc"] == ["body", "assigneeUid"]
     assert task_ids(admin_db, org.org_id, project["id"]) == []
 
     task = create_task(api, member, org.org_id, project["id"], assigneeUid=member.uid)
     url = task_url(org.org_id, project["id"], task["id"])
-    assert_problem(api.patch(url, json={"assigneeUid": outsider.uid}, headers=member.headers), 422)
+    refused = api.patch(url, json={"assigneeUid": outsider.uid}, headers=member.headers)
+    assert_problem(refused, 409, "assignee_not_member")
     assert api.patch(url, json={"assigneeUid": org["admin"].uid}, headers=member.headers).json()["assigneeUid"] == (
         org["admin"].uid
     )

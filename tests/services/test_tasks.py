@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from firebrick.errors import FailedPrecondition, NotFound, PermissionDenied, ValidationFailed
+from firebrick.errors import AssigneeNotMember, FailedPrecondition, NotFound, PermissionDenied
 from firebrick.models.projects import ProjectCreate, ProjectUpdate
 from firebrick.models.refs import ProjectRef
 from firebrick.models.tasks import TaskCreate, TaskListQuery, TaskUpdate
@@ -45,7 +45,7 @@ def test_members_create_and_update_tasks_viewers_only_read(org: tuple[Principals
 
 def test_assignees_must_be_members(org: tuple[PrincipalsOrg, ProjectRef]) -> None:
     seeded, project = org
-    with pytest.raises(ValidationFailed):
+    with pytest.raises(AssigneeNotMember):
         tasks.create_task(seeded["member"], project, task_body(assigneeUid="stranger"))
     assigned = tasks.create_task(seeded["member"], project, task_body(assigneeUid=seeded["viewer"].uid))
     unassign = TaskUpdate.model_validate({"assigneeUid": None})

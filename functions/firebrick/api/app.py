@@ -9,7 +9,7 @@ from __future__ import annotations
 from fastapi import APIRouter, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.docs import get_swagger_ui_html
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, JSONResponse
 
 from firebrick import opcount
 from firebrick.api.middleware import (
@@ -18,7 +18,7 @@ from firebrick.api.middleware import (
     RequestContextMiddleware,
     SecurityHeadersMiddleware,
 )
-from firebrick.api.openapi import install_problem_openapi
+from firebrick.api.openapi import install_openapi
 from firebrick.api.problems import install_problem_handlers
 from firebrick.api.routes import ROUTERS
 from firebrick.config import Settings, get_settings
@@ -38,14 +38,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         openapi_url=f"{API_PREFIX}/openapi.json",
         docs_url=None,
         redoc_url=None,
+        # Operation ids are the route functions' names: stable names for generated clients.
+        generate_unique_id_function=lambda route: route.name,
     )
     install_problem_handlers(app)
-    install_problem_openapi(app)
+    install_openapi(app)
 
     v1 = APIRouter(prefix=API_PREFIX)
     for router in ROUTERS:
         v1.include_router(router)
     v1.add_api_route("/docs", _docs, include_in_schema=False, response_class=HTMLResponse)
+    v1.add_api_route("/callables.schema.json", _callables_schema, include_in_schema=False)
     app.include_router(v1)
 
     # Outermost last: request context wraps everything so even 413s carry an ID.
@@ -72,6 +75,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(RequestContextMiddleware)
     return app
+
+
+def _callables_schema() -> JSONResponse:
+    """JSON Schemas of each callable's request and response (`firebrick.contract`)."""
+    from firebrick.contract import callables_schema
+
+    return JSONResponse(callables_schema(), headers={"Cache-Control": "public, max-age=300"})
 
 
 def _docs() -> HTMLResponse:

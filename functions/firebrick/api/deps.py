@@ -13,11 +13,12 @@ from typing import TYPE_CHECKING, Annotated, Any
 from fastapi import Depends, Header, Path, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from firebrick.auth.credentials import authenticate
 from firebrick.auth.principal import Principal
 from firebrick.auth.step_up import MAX_TOKEN_CHARS, STEP_UP_HEADER
 from firebrick.clients import firestore_client
 from firebrick.context import Caller, RequestContext, request_context
-from firebrick.errors import Unauthenticated
+from firebrick.errors import Unauthenticated, raises
 from firebrick.etag import MAX_HEADER_CHARS
 from firebrick.logs import request_id_var
 from firebrick.models.common import ID_PATTERN, ListQuery
@@ -31,12 +32,13 @@ if TYPE_CHECKING:
 bearer_scheme = HTTPBearer(auto_error=False, description="Firebase ID token or service token")
 
 
+@raises(Unauthenticated, authenticate)
 def current_principal(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)],
 ) -> Principal:
     """The verified caller (Bearer token, else `__session` cookie + CSRF); 401 problem+json otherwise."""
-    from firebrick.auth.credentials import Presented, authenticate
+    from firebrick.auth.credentials import Presented
     from firebrick.auth.sessions import CSRF_HEADER, SESSION_COOKIE
 
     bearer = None
@@ -130,7 +132,10 @@ IfMatch = Annotated[
     Header(
         alias="If-Match",
         max_length=MAX_HEADER_CHARS,
-        description="ETag of the version the change is based on; 412 when the resource has changed since.",
+        description=(
+            'ETag of the version the change is based on (`"..."` as read from `ETag`, or `*`); '
+            "412 `precondition_failed` when it names any other version."
+        ),
     ),
 ]
 IfNoneMatch = Annotated[
@@ -138,7 +143,7 @@ IfNoneMatch = Annotated[
     Header(
         alias="If-None-Match",
         max_length=MAX_HEADER_CHARS,
-        description="ETag(s) the client holds; 304 without a body when the resource is unchanged.",
+        description="ETag(s) the client holds, comma-separated; 304 without a body when one is current.",
     ),
 ]
 StepUpHeader = Annotated[
@@ -146,6 +151,9 @@ StepUpHeader = Annotated[
     Header(
         alias=STEP_UP_HEADER,
         max_length=MAX_TOKEN_CHARS,
-        description="Step-up token from POST /v1/auth/mfa/step-up; required for this action once the caller has TOTP.",
+        description=(
+            "Step-up token from POST /v1/auth/mfa/step-up; required for this action once the caller has TOTP "
+            "(403 `step_up_required` when missing, expired or not the caller's)."
+        ),
     ),
 ]

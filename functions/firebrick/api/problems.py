@@ -8,10 +8,12 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.routing import iter_route_contexts
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from firebrick.api.deps import current_context
-from firebrick.errors import PROBLEM_TYPE_BASE, FirebrickError, ValidationFailed
+from firebrick.errors import PROBLEM_TYPE_BASE, FirebrickError, ValidationFailed, unavailable_dependency
 from firebrick.logs import get_logger, log_event
 
 logger = get_logger("api.problems")
@@ -69,8 +71,20 @@ async def _on_validation_error(request: Request, exc: Exception) -> ProblemRespo
     return problem_response(error, request)
 
 
+def allowed_methods(request: Request) -> str:
+    """Every method the request's path answers (RFC 9110 `Allow`), not just those of the first route matched."""
+    methods: set[str] = set()
+    for route in iter_route_contexts(request.app.routes):
+        if route.matches(request.scope)[0] != Match.NONE:
+            methods |= route.methods or set()
+    return ", ".join(sorted(methods))
+
+
 async def _on_http_error(request: Request, exc: Exception) -> ProblemResponse:
     assert isinstance(exc, StarletteHTTPException)
+    headers = dict(getattr(exc, "headers", None) or {})
+    if exc.status_code == 405:
+        headers["Allow"] = allowed_methods(request)
     code = _HTTP_CODES.get(exc.status_code, "http_error")
     body = {
         "type": PROBLEM_TYPE_BASE + code,
@@ -80,10 +94,14 @@ async def _on_http_error(request: Request, exc: Exception) -> ProblemResponse:
         "detail": str(exc.detail),
         "instance": request.url.path,
     }
-    return ProblemResponse(body, status_code=exc.status_code, headers=getattr(exc, "headers", None))
+    return ProblemResponse(body, status_code=exc.status_code, headers=headers)
 
 
 async def _on_unexpected(request: Request, exc: Exception) -> ProblemResponse:
+    retryable = unavailable_dependency(exc)
+    if retryable is not None:
+        logger.warning("dependency unavailable", extra={"fields": {"path": request.url.path, "error": repr(exc)}})
+        return problem_response(retryable, request)
     logger.exception("unhandled error", extra={"fields": {"path": request.url.path}})
     return problem_response(FirebrickError("An unexpected error occurred"), request)
 

@@ -15,6 +15,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from firebrick.context import Caller
+from firebrick.errors import raises
 from firebrick.etag import matches_if_none_match
 from firebrick.policy import Action
 from firebrick.services.access import authorize
@@ -93,6 +94,7 @@ def _respond(stored: StoredResponse, *, replayed: bool = False) -> JSONResponse:
     return JSONResponse(stored.body, status_code=stored.status, headers=headers)
 
 
+@raises(IdempotencyKeys.begin, authorize)
 def create_response(
     request: Request,
     caller: Caller,

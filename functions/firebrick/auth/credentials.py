@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from firebrick.auth.principal import Principal
-from firebrick.errors import Unauthenticated
+from firebrick.errors import PermissionDenied, Unauthenticated, raises
 
 _MAX_CREDENTIAL_CHARS = 8192
 
@@ -27,6 +27,7 @@ class Presented:
     origin: str | None = None
 
 
+@raises(Unauthenticated, PermissionDenied)
 def authenticate(presented: Presented) -> Principal:
     """The verified caller, or Unauthenticated/PermissionDenied (CSRF). Blocking: run in a thread."""
     from firebrick.auth.sessions import check_csrf

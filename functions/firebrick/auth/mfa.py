@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from firebrick import paths
 from firebrick.auth.keys import derived_key
 from firebrick.clock import now
-from firebrick.errors import FailedPrecondition, PermissionDenied
+from firebrick.errors import FailedPrecondition, PermissionDenied, raises
 from firebrick.transactions import run_in_transaction
 
 if TYPE_CHECKING:
@@ -79,6 +79,7 @@ def _matching_step(secret: str, code: str, after_step: int) -> int | None:
     return None
 
 
+@raises(FailedPrecondition, PermissionDenied)
 def confirm(db: Client, uid: str, code: str) -> None:
     """Activate the pending secret if `code` matches it; refused codes change nothing."""
     ref = db.document(paths.user_secrets(uid))
@@ -100,6 +101,7 @@ def confirm(db: Client, uid: str, code: str) -> None:
     run_in_transaction(db, body)
 
 
+@raises(FailedPrecondition, PermissionDenied)
 def verify_code(db: Client, uid: str, code: str) -> None:
     """Accept a current, unused code of the active secret (a replayed code is refused)."""
     ref = db.document(paths.user_secrets(uid))

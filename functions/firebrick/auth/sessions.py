@@ -25,7 +25,7 @@ from firebrick.auth.principal import Principal
 from firebrick.auth.tokens import decode_firebase_id_token, principal_from_decoded
 from firebrick.clients import firebase_app
 from firebrick.config import get_settings
-from firebrick.errors import PermissionDenied, Unauthenticated
+from firebrick.errors import PermissionDenied, Unauthenticated, raises
 
 SESSION_COOKIE = "__session"
 CSRF_COOKIE = "__csrf"
@@ -55,6 +55,7 @@ def session_max_age() -> int:
     return get_settings().session_cookie_days * 86400
 
 
+@raises(Unauthenticated)
 def create_session_cookie(id_token: str) -> tuple[str, Principal]:
     """A new session cookie from a current ID token of a recent sign-in, and its principal."""
     from firebase_admin import auth

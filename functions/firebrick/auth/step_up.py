@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from firebrick.auth.keys import derived_key
 from firebrick.auth.principal import PrincipalKind
 from firebrick.config import get_settings
-from firebrick.errors import PermissionDenied, StepUpRequired
+from firebrick.errors import PermissionDenied, StepUpRequired, raises
 from firebrick.ids import new_id
 
 if TYPE_CHECKING:
@@ -72,6 +72,7 @@ def verify_step_up_token(token: str, uid: str) -> dict[str, Any]:
     return claims
 
 
+@raises(PermissionDenied, StepUpRequired)
 def require_step_up(caller: Caller, step_up_token: str | None) -> None:
     """Raise StepUpRequired unless the caller has no TOTP or presented a valid step-up token.
 

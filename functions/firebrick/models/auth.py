@@ -2,14 +2,26 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import Field, StringConstraints
 
+from firebrick.auth.passwords import MAX_LENGTH, MIN_LENGTH, common_passwords
 from firebrick.models.common import Email, Name, RequestModel, ResponseModel
 
-#: Bounded, never trimmed (a password's spaces are part of it); the policy is checked by the service.
+#: Bounded, never trimmed (a password's spaces are part of it).
 Password = Annotated[str, StringConstraints(min_length=1, max_length=1024)]
+
+
+def _not_common(schema: dict[str, Any]) -> None:
+    """Document the bundled list of common passwords as values the policy refuses (read when the schema is built)."""
+    schema["not"] = {"enum": sorted(p for p in common_passwords() if MIN_LENGTH <= len(p) <= MAX_LENGTH)}
+
+
+#: A new password within the policy's bounds; the service also refuses the email itself, and common ones in any case.
+NewPassword = Annotated[
+    str, StringConstraints(min_length=MIN_LENGTH, max_length=MAX_LENGTH), Field(json_schema_extra=_not_common)
+]
 #: An opaque credential (ID token, refresh token).
 Credential = Annotated[str, StringConstraints(min_length=1, max_length=8192)]
 TotpCode = Annotated[str, StringConstraints(pattern=r"^[0-9]{6}$")]
@@ -17,7 +29,7 @@ TotpCode = Annotated[str, StringConstraints(pattern=r"^[0-9]{6}$")]
 
 class RegisterRequest(RequestModel):
     email: Email
-    password: Password
+    password: NewPassword = Field(description="Not a common password, and not the email address")
     display_name: Name
 
 

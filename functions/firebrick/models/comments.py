@@ -7,9 +7,9 @@ from typing import Annotated
 
 from pydantic import Field, StringConstraints
 
-from firebrick.models.common import NoControlChars, RequestModel, ResponseModel, UpdateModel
+from firebrick.models.common import NONBLANK_TEXT_PATTERN, RequestModel, ResponseModel, Trimmed, UpdateModel
 
-CommentBody = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000), NoControlChars]
+CommentBody = Annotated[str, StringConstraints(max_length=5000, pattern=NONBLANK_TEXT_PATTERN), Trimmed]
 
 
 class CommentCreate(RequestModel):

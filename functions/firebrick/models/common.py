@@ -10,10 +10,21 @@ emails, roles), used by bodies, paths and callables alike.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, ClassVar, Generic, Literal, Self, TypeVar
+from typing import Annotated, Any, ClassVar, Generic, Literal, Self, TypeVar
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    GetJsonSchemaHandler,
+    StringConstraints,
+    model_validator,
+)
 from pydantic.alias_generators import to_camel
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema
 
 #: Firestore document ids the API accepts in paths and payloads: URL-safe, bounded.
 #: Stricter than Firestore itself: no "/" or dots, and no leading "_" (which rules out
@@ -30,11 +41,17 @@ def _lower(value: str) -> str:
     return value.lower()
 
 
-Email = Annotated[
-    str,
-    StringConstraints(strip_whitespace=True, max_length=254, pattern=EMAIL_PATTERN),
-    AfterValidator(_lower),
-]
+Email = Annotated[str, StringConstraints(max_length=254, pattern=EMAIL_PATTERN), AfterValidator(_lower)]
+
+
+def _json_number(value: object) -> object:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError("must be an integer")
+    return value
+
+
+#: An integer as JSON Schema defines one (JavaScript has only numbers): 3 and 3.0 alike, never "3" or true.
+JsonInt = Annotated[int, Field(strict=False), BeforeValidator(_json_number)]
 
 #: An org role as it appears in the API and in membership documents.
 RoleName = Literal["owner", "admin", "member", "viewer"]
@@ -44,21 +61,26 @@ DEFAULT_PAGE_SIZE = 25
 MAX_PAGE_SIZE = 100
 #: Longest pagination cursor accepted (they are much shorter; see services/documents.py).
 MAX_CURSOR_CHARS = 512
+#: A cursor is unpadded base64url; only `nextCursor` of the same listing is accepted (else 400 `invalid_cursor`).
+CURSOR_PATTERN = r"^[A-Za-z0-9_-]+$"
 
 
-def _no_control_chars(value: str) -> str:
-    if any(ord(c) < 32 and c not in "\n\t" for c in value) or "\x7f" in value:
-        raise ValueError("control characters are not allowed")
-    return value
+# Text is checked as sent, against exactly the length and pattern the OpenAPI document
+# shows, and only then trimmed: what the document calls valid is what the server accepts.
+_TEXT_CHAR = r"[^\x00-\x08\x0b-\x1f\x7f]"  # no control characters but newline and tab
+_LINE_CHAR = r"[^\x00-\x1f\x7f]"  # no control characters at all
+_VISIBLE_CHAR = r"[^\s\x00-\x1f\x7f]"
+#: Multi-line text, possibly empty.
+TEXT_PATTERN = f"^{_TEXT_CHAR}*$"
+#: Multi-line text with at least one visible character.
+NONBLANK_TEXT_PATTERN = f"^{_TEXT_CHAR}*{_VISIBLE_CHAR}{_TEXT_CHAR}*$"
+#: One line with at least one visible character.
+NONBLANK_LINE_PATTERN = f"^{_LINE_CHAR}*{_VISIBLE_CHAR}{_LINE_CHAR}*$"
+#: Leading and trailing whitespace is dropped once the text is valid.
+Trimmed = AfterValidator(str.strip)
 
-
-#: Refuses control characters (newline and tab excepted) in any text field.
-NoControlChars = AfterValidator(_no_control_chars)
-
-#: A person's or an org's name: trimmed, 1-100 characters, no control characters at all (one line).
-Name = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100, pattern=r"^[^\x00-\x1f\x7f]+$")
-]
+#: A person's or an org's name: one line, at most 100 characters, trimmed.
+Name = Annotated[str, StringConstraints(max_length=100, pattern=NONBLANK_LINE_PATTERN), Trimmed]
 
 
 class RequestModel(BaseModel):
@@ -94,6 +116,18 @@ class ResponseModel(BaseModel):
     )
 
 
+def drop_null(schema: dict[str, Any]) -> None:
+    """Take `null` out of a JSON Schema `anyOf` (in place): for values that may be absent but never null."""
+    branches = [branch for branch in schema.get("anyOf", ()) if branch != {"type": "null"}]
+    if "anyOf" in schema and len(branches) == 1:
+        del schema["anyOf"]
+        schema.update(branches[0])
+    elif "anyOf" in schema:
+        schema["anyOf"] = branches
+    if schema.get("default", 0) is None:
+        del schema["default"]
+
+
 class UpdateModel(RequestModel):
     """A PATCH body: only the fields sent change; at least one is required.
 
@@ -103,6 +137,16 @@ class UpdateModel(RequestModel):
     """
 
     nullable: ClassVar[frozenset[str]] = frozenset()
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, core: CoreSchema, handler: GetJsonSchemaHandler) -> JsonSchemaValue:
+        """Document what `_not_empty` enforces: only `nullable` fields accept null."""
+        schema = handler.resolve_ref_schema(handler(core))
+        schema["minProperties"] = 1
+        for name, field in cls.model_fields.items():
+            if name not in cls.nullable:
+                drop_null(schema.get("properties", {}).get(field.alias or to_camel(name), {}))
+        return schema
 
     def changes(self) -> dict[str, object]:
         """The fields the client sent, by their wire (and Firestore) names."""
@@ -123,7 +167,11 @@ class ListQuery(QueryModel):
 
     limit: int = Field(DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE, description="Page size")
     cursor: str | None = Field(
-        None, min_length=1, max_length=MAX_CURSOR_CHARS, description="`nextCursor` of the previous page"
+        None,
+        min_length=1,
+        max_length=MAX_CURSOR_CHARS,
+        pattern=CURSOR_PATTERN,
+        description="`nextCursor` of the previous page of this same listing; any other is a 400 `invalid_cursor`",
     )
 
 

@@ -6,10 +6,11 @@ from typing import Annotated
 
 from pydantic import Field, StringConstraints
 
-from firebrick.models.common import ListQuery, NoControlChars, RequestModel, ResponseModel, Updated, UpdateModel
+from firebrick.models import common
+from firebrick.models.common import ListQuery, RequestModel, ResponseModel, Updated, UpdateModel
 
-ProjectName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120), NoControlChars]
-ProjectDescription = Annotated[str, StringConstraints(max_length=5000), NoControlChars]
+ProjectName = Annotated[str, StringConstraints(max_length=120, pattern=common.NONBLANK_TEXT_PATTERN), common.Trimmed]
+ProjectDescription = Annotated[str, StringConstraints(max_length=5000, pattern=common.TEXT_PATTERN)]
 
 
 class ProjectCreate(RequestModel):

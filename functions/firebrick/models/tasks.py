@@ -2,19 +2,30 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from typing import Annotated, ClassVar, Literal
 
 from pydantic import AfterValidator, AwareDatetime, BeforeValidator, Field, StringConstraints
 
-from firebrick.models.common import DocId, ListQuery, NoControlChars, RequestModel, ResponseModel, Updated, UpdateModel
+from firebrick.models.common import (
+    NONBLANK_TEXT_PATTERN,
+    TEXT_PATTERN,
+    DocId,
+    ListQuery,
+    RequestModel,
+    ResponseModel,
+    Trimmed,
+    Updated,
+    UpdateModel,
+)
 
 TaskStatus = Literal["todo", "doing", "done"]
 TASK_STATUSES: tuple[TaskStatus, ...] = ("todo", "doing", "done")
 
-TaskTitle = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), NoControlChars]
-TaskDescription = Annotated[str, StringConstraints(max_length=10000), NoControlChars]
-Label = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40), NoControlChars]
+TaskTitle = Annotated[str, StringConstraints(max_length=200, pattern=NONBLANK_TEXT_PATTERN), Trimmed]
+TaskDescription = Annotated[str, StringConstraints(max_length=10000, pattern=TEXT_PATTERN)]
+Label = Annotated[str, StringConstraints(max_length=40, pattern=NONBLANK_TEXT_PATTERN), Trimmed]
 
 
 def _unique(labels: list[str]) -> list[str]:
@@ -23,30 +34,36 @@ def _unique(labels: list[str]) -> list[str]:
     return labels
 
 
-Labels = Annotated[list[Label], Field(max_length=20), AfterValidator(_unique)]
+Labels = Annotated[list[Label], Field(max_length=20, json_schema_extra={"uniqueItems": True}), AfterValidator(_unique)]
+
+
+#: Years 1970-9998 as written (Firestore refuses instants before the epoch; 9998 leaves room for any offset).
+DUE_AT_PATTERN = r"^(19[7-9][0-9]|[2-8][0-9]{3}|9[0-8][0-9]{2}|99[0-8][0-9]|999[0-8])-"
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def _iso_string(value: object) -> object:
     # Strict mode would refuse every string; lax mode would accept numbers as epoch seconds.
-    if not isinstance(value, str | datetime):
+    if isinstance(value, datetime):
+        return value
+    if not isinstance(value, str):
         raise ValueError("must be an ISO 8601 date-time string with an offset")
+    if not re.match(DUE_AT_PATTERN, value):
+        raise ValueError("date-time out of range: years 1970 to 9998")
     return value
 
 
 def _to_utc(moment: datetime) -> datetime:
-    try:
-        utc = moment.astimezone(UTC)
-    except OverflowError:
-        raise ValueError("date-time out of range") from None
-    if not 1970 <= utc.year <= 9998:
-        raise ValueError("date-time out of range")
+    utc = moment.astimezone(UTC)
+    if utc < _EPOCH:
+        raise ValueError("date-time out of range: not before 1970-01-01T00:00:00Z")
     return utc
 
 
 #: JSON has no datetime type: an ISO 8601 string with an explicit offset, stored in UTC.
 DueAt = Annotated[
     AwareDatetime,
-    Field(strict=False),
+    Field(strict=False, json_schema_extra={"pattern": DUE_AT_PATTERN}),
     BeforeValidator(_iso_string),
     AfterValidator(_to_utc),
 ]

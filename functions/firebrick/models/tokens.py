@@ -7,13 +7,13 @@ from typing import Literal
 
 from pydantic import Field
 
-from firebrick.models.common import Created, Name, RequestModel
+from firebrick.models.common import Created, JsonInt, Name, RequestModel
 
 
 class ServiceTokenCreate(RequestModel):
     name: Name
     role: Literal["viewer", "member"]
-    expires_in_days: int = Field(ge=1, le=365)
+    expires_in_days: JsonInt = Field(ge=1, le=365)
 
 
 class ServiceToken(Created):

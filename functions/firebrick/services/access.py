@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from firebrick import paths, policy
 from firebrick.auth.principal import PrincipalKind
 from firebrick.context import Caller
+from firebrick.errors import NotFound, PermissionDenied, raises
 from firebrick.policy import Access, Action, Role
 
 if TYPE_CHECKING:
@@ -33,6 +34,7 @@ def _access_of(caller: Caller, org_id: str, transaction: Transaction | None) -> 
     return Access(role=role, platform_admin=principal.platform_admin)
 
 
+@raises(NotFound, PermissionDenied)
 def authorize(caller: Caller, org_id: str, action: Action, *, transaction: Transaction | None = None) -> Access:
     """The caller's access to `org_id` once the policy allowed `action`; NotFound / PermissionDenied otherwise.
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from firebrick import paths
 from firebrick.context import Caller
+from firebrick.errors import raises
 from firebrick.models.audit import AuditEntry
 from firebrick.models.common import ListQuery, Page
 from firebrick.models.refs import OrgRef
@@ -12,6 +13,7 @@ from firebrick.services.access import authorize
 from firebrick.services.documents import list_page
 
 
+@raises(authorize, list_page)
 def list_audit(caller: Caller, org: OrgRef, query: ListQuery) -> Page[AuditEntry]:
     """A page of `orgs/{orgId}/audit`, ordered by (`at`, id) descending: an investigation starts at the latest."""
     authorize(caller, org.org_id, Action.read_audit)

@@ -13,7 +13,7 @@ from typing import Any
 from firebrick import paths, policy
 from firebrick.clock import now
 from firebrick.context import Caller
-from firebrick.errors import NotFound
+from firebrick.errors import NotFound, PermissionDenied, raises
 from firebrick.ids import new_id
 from firebrick.models.comments import Comment, CommentCreate, CommentUpdate
 from firebrick.models.common import ListQuery, Page
@@ -46,6 +46,7 @@ def _own_or_moderate(access: Access, caller: Caller) -> Callable[[Mapping[str, A
     return check
 
 
+@raises(authorize, documents.read_document, documents.create_document)
 def create_comment(
     caller: Caller, task: TaskRef, body: CommentCreate, comment_id: str | None = None
 ) -> Versioned[Comment]:
@@ -66,12 +67,14 @@ def create_comment(
     return Versioned(comment_from(ref, stored), etag)
 
 
+@raises(documents.read_document)
 def get_comment(caller: Caller, comment: CommentRef) -> Versioned[Comment]:
     authorize(caller, comment.org_id, Action.read)
     data, etag = documents.read_document(caller.db, comment.path, comment_not_found())
     return Versioned(comment_from(comment, data), etag)
 
 
+@raises(documents.read_document, documents.list_page)
 def list_comments(caller: Caller, task: TaskRef, query: ListQuery) -> Page[Comment]:
     """A page of the task's comments, oldest first."""
     authorize(caller, task.org_id, Action.read)
@@ -86,6 +89,7 @@ def list_comments(caller: Caller, task: TaskRef, query: ListQuery) -> Page[Comme
     )
 
 
+@raises(PermissionDenied, documents.update_document)
 def update_comment(
     caller: Caller, comment: CommentRef, body: CommentUpdate, *, if_match: str | None = None
 ) -> Versioned[Comment]:
@@ -103,6 +107,7 @@ def update_comment(
     return Versioned(comment_from(comment, stored), etag)
 
 
+@raises(PermissionDenied, documents.delete_document)
 def delete_comment(caller: Caller, comment: CommentRef, *, if_match: str | None = None) -> None:
     """Delete a comment: the author (member+) or a moderator (admin+)."""
     allowed = _own_or_moderate(authorize(caller, comment.org_id, Action.read), caller)

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from firebrick.errors import Conflict, FirebrickError, InvalidCursor, PreconditionFailed
+from firebrick.errors import Conflict, FirebrickError, InvalidCursor, NotFound, PreconditionFailed, raises
 from firebrick.etag import STALE_VERSION, check_if_match, version_etag
 from firebrick.models.common import ID_PATTERN, MAX_CURSOR_CHARS, Page
 
@@ -50,6 +50,7 @@ class Versioned(Generic[T]):
 # --- Versioned writes --------------------------------------------------------
 
 
+@raises(Conflict)
 def create_document(db: Client, path: str, data: dict[str, Any]) -> tuple[dict[str, Any], str]:
     """Create `path` with `data`; if it already exists (an idempotent retry), return it as stored."""
     from google.api_core.exceptions import AlreadyExists
@@ -73,12 +74,14 @@ def _snapshot(ref: DocumentReference, not_found: FirebrickError) -> Any:
     return snapshot
 
 
+@raises(NotFound)
 def read_document(db: Client, path: str, not_found: FirebrickError) -> tuple[dict[str, Any], str]:
     """The document's data and version ETag, or `not_found` raised."""
     snapshot = _snapshot(db.document(path), not_found)
     return snapshot.to_dict() or {}, version_etag(snapshot.update_time)
 
 
+@raises(NotFound, PreconditionFailed, Conflict)
 def _write_conditionally(
     db: Client,
     path: str,
@@ -109,6 +112,7 @@ def _write_conditionally(
     raise Conflict("The resource is being changed by others; retry")
 
 
+@raises(_write_conditionally)
 def update_document(
     db: Client,
     path: str,
@@ -131,6 +135,7 @@ def update_document(
     return _write_conditionally(db, path, if_match=if_match, not_found=not_found, write=write)
 
 
+@raises(_write_conditionally)
 def delete_document(
     db: Client,
     path: str,
@@ -167,6 +172,7 @@ def encode_cursor(scope: str, position: datetime, doc_id: str) -> str:
     return base64.urlsafe_b64encode(raw.encode()).rstrip(b"=").decode()
 
 
+@raises(InvalidCursor)
 def decode_cursor(scope: str, cursor: str) -> tuple[datetime, str]:
     """The position a cursor points at; InvalidCursor when it is malformed or foreign."""
     invalid = InvalidCursor("The cursor is not valid for this listing")
@@ -191,6 +197,7 @@ def decode_cursor(scope: str, cursor: str) -> tuple[datetime, str]:
     return _EPOCH + timedelta(microseconds=micros), doc_id
 
 
+@raises(decode_cursor)
 def list_page(
     query: Any,
     *,

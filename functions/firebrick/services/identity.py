@@ -25,12 +25,14 @@ from firebrick.config import get_settings
 from firebrick.context import Caller, RequestContext
 from firebrick.errors import (
     Conflict,
+    FailedPrecondition,
     FirebrickError,
     PermissionDenied,
     RateLimited,
     Unauthenticated,
     Unavailable,
     ValidationFailed,
+    raises,
 )
 from firebrick.logs import get_logger, log_event
 from firebrick.models.auth import StepUpToken, Tokens, TotpEnrollment
@@ -74,6 +76,7 @@ def _totp_limit() -> Limit:
     return Limit("totp-uid", 5, 900)
 
 
+@raises(RateLimited, Unavailable, FirebrickError)
 def _unexpected(exc: idt.IdentityToolkitError) -> FirebrickError:
     log_event(logger, 40, "identity toolkit error", reason=exc.reason, status=exc.status)
     if exc.reason == "TOO_MANY_ATTEMPTS_TRY_LATER":
@@ -94,6 +97,7 @@ def tokens_from(tokens: idt.TokenSet) -> Tokens:
 # --- registration -------------------------------------------------------------------------
 
 
+@raises(ValidationFailed, rate_limit.consume, Conflict, _unexpected)
 def register(db: Client, email: str, password: str, display_name: str, *, ctx: RequestContext) -> Tokens:
     """Create the Auth user and `users/{uid}` together; on a failed profile write the user is deleted."""
     problems = password_problems(password, email)
@@ -137,6 +141,7 @@ def _compensate_sign_up(uid: str) -> None:
 # --- login, refresh, logout -----------------------------------------------------------------
 
 
+@raises(rate_limit.check, Unauthenticated, _unexpected)
 def login(db: Client, email: str, password: str, *, ctx: RequestContext) -> Tokens:
     """Password sign-in; one generic 401 for every credential failure; 429 after too many."""
     email_limit, ip_limit = _login_limits()
@@ -156,6 +161,7 @@ def login(db: Client, email: str, password: str, *, ctx: RequestContext) -> Toke
     return tokens_from(tokens)
 
 
+@raises(Unauthenticated, _unexpected)
 def refresh(refresh_token: str) -> Tokens:
     """New tokens for a refresh token; refused once the user's tokens were revoked."""
     try:
@@ -169,6 +175,7 @@ def refresh(refresh_token: str) -> Tokens:
     return tokens_from(tokens)
 
 
+@raises(require_user)
 def revoke_sessions(caller: Caller, *, action: str = "auth.logout") -> None:
     """Revoke every refresh token and session of the user; their current ID tokens stop working.
 
@@ -191,6 +198,7 @@ def revoke_sessions(caller: Caller, *, action: str = "auth.logout") -> None:
 # --- sessions ---------------------------------------------------------------------------
 
 
+@raises(Unauthenticated)
 def start_session(db: Client, id_token: str, *, ctx: RequestContext) -> tuple[str, str]:
     """A session cookie and its CSRF token, from a recent ID token."""
     from firebrick.auth.sessions import create_session_cookie, csrf_token_for
@@ -203,6 +211,7 @@ def start_session(db: Client, id_token: str, *, ctx: RequestContext) -> tuple[st
 # --- TOTP -------------------------------------------------------------------------------
 
 
+@raises(require_user, require_step_up)
 def totp_enroll(caller: Caller, *, step_up_token: str | None = None) -> TotpEnrollment:
     """Start enrollment; replacing an active TOTP needs a step-up first."""
     require_user(caller)
@@ -217,6 +226,7 @@ def _audit_own(caller: Caller, action: str) -> None:
     record_audit(caller.db, action, actor_uid=caller.uid, target=caller.uid, ctx=caller.ctx)
 
 
+@raises(rate_limit.check, PermissionDenied, FailedPrecondition)
 def _checked_code(caller: Caller, verify: Callable[[], None], action: str) -> None:
     """Run `verify`, counting failures per uid so codes cannot be brute-forced."""
     checks: list[rate_limit.Check] = [(_totp_limit(), caller.uid)]
@@ -229,12 +239,14 @@ def _checked_code(caller: Caller, verify: Callable[[], None], action: str) -> No
         raise
 
 
+@raises(require_user, _checked_code, mfa.confirm)
 def totp_confirm(caller: Caller, code: str) -> None:
     require_user(caller)
     _checked_code(caller, lambda: mfa.confirm(caller.db, caller.uid, code), "auth.mfa.totp_confirm")
     _audit_own(caller, "auth.mfa.totp_enabled")
 
 
+@raises(require_user, _checked_code, mfa.verify_code)
 def step_up(caller: Caller, code: str) -> StepUpToken:
     """A step-up token for a correct, unused TOTP code."""
     require_user(caller)

@@ -22,7 +22,7 @@ from firebrick.auth.step_up import require_step_up
 from firebrick.clock import now
 from firebrick.config import get_settings, secret_bytes
 from firebrick.context import Caller
-from firebrick.errors import BadRequest, Conflict, FailedPrecondition, NotFound, PermissionDenied
+from firebrick.errors import BadRequest, Conflict, FailedPrecondition, NotFound, PermissionDenied, raises
 from firebrick.ids import new_id
 from firebrick.models.invites import InviteAccepted, InviteCreate, InviteCreated
 from firebrick.models.refs import OrgRef
@@ -44,6 +44,7 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+@raises(authorize, require_step_up, PermissionDenied)
 def create_invite(
     caller: Caller,
     org: OrgRef,
@@ -111,6 +112,7 @@ def _sign(invite_id: str, org_id: str, issued: datetime, expires: datetime) -> s
     )
 
 
+@raises(authorize, require_step_up, PermissionDenied, NotFound, FailedPrecondition)
 def reissue_invite_token(caller: Caller, org: OrgRef, invite_id: str, *, step_up_token: str | None = None) -> str:
     """A new token for a pending invite its caller created (an idempotent replay of the create).
 
@@ -157,6 +159,7 @@ def _decode(token: str) -> dict[str, Any]:
     return claims
 
 
+@raises(PermissionDenied, BadRequest, FailedPrecondition, Conflict)
 def accept_invite(caller: Caller, token: str) -> InviteAccepted:
     """Join the org as the invited role; the caller's verified email must be the invited one."""
     db, principal = caller.db, caller.principal

@@ -16,7 +16,7 @@ from firebrick.auth.claims import claims_overflowed
 from firebrick.auth.principal import PrincipalKind
 from firebrick.auth.step_up import require_step_up
 from firebrick.context import Caller
-from firebrick.errors import PermissionDenied
+from firebrick.errors import PermissionDenied, raises
 from firebrick.models.me import Me, Mfa
 from firebrick.policy import Role
 from firebrick.services.members import ensure_owner_remains, memberships_of
@@ -26,12 +26,14 @@ if TYPE_CHECKING:
     from google.cloud.firestore import Transaction
 
 
+@raises(PermissionDenied)
 def require_user(caller: Caller) -> None:
     """Account actions belong to signed-in users, never to service tokens."""
     if caller.principal.kind != PrincipalKind.user:
         raise PermissionDenied("This action needs a signed-in user")
 
 
+@raises(require_user)
 def get_me(caller: Caller) -> Me:
     """The caller's profile, org roles (as their token's claims carry them) and MFA status."""
     require_user(caller)
@@ -53,6 +55,7 @@ def get_me(caller: Caller) -> Me:
     )
 
 
+@raises(require_user, require_step_up, ensure_owner_remains)
 def delete_me(caller: Caller, *, step_up_token: str | None = None) -> None:
     """Delete the account and its personal data; 409 while the user is an org's last owner.
 

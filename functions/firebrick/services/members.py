@@ -18,7 +18,7 @@ from firebrick.audit import audit_by
 from firebrick.auth.step_up import require_step_up
 from firebrick.clock import now
 from firebrick.context import Caller
-from firebrick.errors import FailedPrecondition, NotFound
+from firebrick.errors import FailedPrecondition, NotFound, PermissionDenied, raises
 from firebrick.models.common import Items
 from firebrick.models.members import Member
 from firebrick.models.refs import MemberRef, OrgRef
@@ -57,6 +57,7 @@ def memberships_of(db: Client, uid: str, *, transaction: Transaction | None = No
     return roles
 
 
+@raises(FailedPrecondition)
 def ensure_owner_remains(db: Client, transaction: Transaction, org_id: str, leaving_uid: str) -> None:
     """Refuse (409) when `leaving_uid` is the org's only owner; read in `transaction` so two can't both leave."""
     from google.cloud.firestore_v1.base_query import FieldFilter
@@ -66,6 +67,7 @@ def ensure_owner_remains(db: Client, transaction: Transaction, org_id: str, leav
         raise FailedPrecondition("An organization must keep at least one owner", orgId=org_id)
 
 
+@raises(NotFound)
 def list_members(caller: Caller, org: OrgRef) -> Items[Member]:
     """Every member of the org (viewer+, or a platform admin)."""
     access = authorize(caller, org.org_id, Action.read)
@@ -84,6 +86,7 @@ def _target(caller: Caller, transaction: Transaction, member: MemberRef) -> tupl
     return ref, snapshot.to_dict() or {}
 
 
+@raises(authorize, require_step_up, ensure_owner_remains, PermissionDenied, NotFound)
 def change_role(caller: Caller, member: MemberRef, new_role: Role, *, step_up_token: str | None = None) -> Member:
     """Set member `uid`'s role; never above the caller's own, never removing the last owner.
 
@@ -116,6 +119,7 @@ def change_role(caller: Caller, member: MemberRef, new_role: Role, *, step_up_to
     return run_in_transaction(caller.db, run)
 
 
+@raises(authorize, ensure_owner_remains, PermissionDenied, NotFound)
 def remove_member(caller: Caller, member: MemberRef) -> None:
     """Remove member `member.uid` (admin+, below own role) or leave (it is the caller)."""
 

@@ -17,7 +17,7 @@ from firebrick.auth.principal import PrincipalKind
 from firebrick.auth.step_up import require_step_up
 from firebrick.clock import now
 from firebrick.context import Caller
-from firebrick.errors import Conflict, NotFound, PermissionDenied
+from firebrick.errors import Conflict, NotFound, PermissionDenied, raises
 from firebrick.etag import check_if_match, content_etag
 from firebrick.ids import new_id
 from firebrick.models.common import Items
@@ -65,6 +65,7 @@ def _display_name(caller: Caller, transaction: Transaction) -> str | None:
     return name if isinstance(name, str) else caller.principal.claims.get("name")
 
 
+@raises(PermissionDenied, Conflict)
 def create_org(caller: Caller, name: str, org_id: str | None = None) -> Versioned[Org]:
     """A new org with the caller as its owner.
 
@@ -99,6 +100,7 @@ def create_org(caller: Caller, name: str, org_id: str | None = None) -> Versione
     return _versioned(org_id, run_in_transaction(db, run), Role.owner)
 
 
+@raises()
 def list_orgs(caller: Caller) -> Items[Org]:
     """The orgs the caller belongs to, with their role in each (source: membership docs)."""
     principal, db = caller.principal, caller.db
@@ -112,6 +114,7 @@ def list_orgs(caller: Caller) -> Items[Org]:
     return Items[Org](items=sorted(orgs, key=lambda org: (org.name.lower(), org.id)))
 
 
+@raises(NotFound)
 def get_org(caller: Caller, org: OrgRef) -> Versioned[Org]:
     """The org, for members and platform admins; outsiders get 404."""
     access = authorize(caller, org.org_id, Action.read)
@@ -121,6 +124,7 @@ def get_org(caller: Caller, org: OrgRef) -> Versioned[Org]:
     return _versioned(org.org_id, snapshot.to_dict() or {}, access.role)
 
 
+@raises(authorize, check_if_match, NotFound)
 def rename_org(caller: Caller, org: OrgRef, name: str, *, if_match: str | None = None) -> Versioned[Org]:
     """Rename (owner only); honours `If-Match`."""
     org_id = org.org_id
@@ -150,6 +154,7 @@ def rename_org(caller: Caller, org: OrgRef, name: str, *, if_match: str | None =
     return run_in_transaction(caller.db, run)
 
 
+@raises(authorize, require_step_up, NotFound)
 def delete_org(caller: Caller, org: OrgRef, *, step_up_token: str | None = None) -> None:
     """Delete the org (owner, with step-up once MFA is on), then its memberships so claims drop it."""
     ref = caller.db.document(org.path)

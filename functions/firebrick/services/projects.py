@@ -13,7 +13,7 @@ from firebrick import paths
 from firebrick.audit import audit_by
 from firebrick.clock import now
 from firebrick.context import Caller
-from firebrick.errors import NotFound
+from firebrick.errors import NotFound, raises
 from firebrick.ids import new_id
 from firebrick.models.common import Page
 from firebrick.models.projects import Project, ProjectCreate, ProjectListQuery, ProjectUpdate
@@ -32,6 +32,7 @@ def project_from(ref: ProjectRef, data: Mapping[str, Any]) -> Project:
     return Project.model_validate({**data, "id": ref.project_id, "orgId": ref.org_id})
 
 
+@raises(authorize, documents.create_document)
 def create_project(
     caller: Caller, org: OrgRef, body: ProjectCreate, project_id: str | None = None
 ) -> Versioned[Project]:
@@ -51,12 +52,14 @@ def create_project(
     return Versioned(project_from(ref, stored), etag)
 
 
+@raises(documents.read_document)
 def get_project(caller: Caller, project: ProjectRef) -> Versioned[Project]:
     authorize(caller, project.org_id, Action.read)
     data, etag = documents.read_document(caller.db, project.path, project_not_found())
     return Versioned(project_from(project, data), etag)
 
 
+@raises(NotFound, documents.list_page)
 def list_projects(caller: Caller, org: OrgRef, query: ProjectListQuery) -> Page[Project]:
     """A page of the org's projects, oldest first; `archived` filters when given."""
     authorize(caller, org.org_id, Action.read)
@@ -75,6 +78,7 @@ def list_projects(caller: Caller, org: OrgRef, query: ProjectListQuery) -> Page[
     )
 
 
+@raises(authorize, documents.update_document)
 def update_project(
     caller: Caller, project: ProjectRef, body: ProjectUpdate, *, if_match: str | None = None
 ) -> Versioned[Project]:
@@ -87,6 +91,7 @@ def update_project(
     return Versioned(project_from(project, stored), etag)
 
 
+@raises(authorize, documents.delete_document)
 def delete_project(caller: Caller, project: ProjectRef, *, if_match: str | None = None) -> None:
     """Delete the project document (admin+); its tasks go with it through the cascade trigger."""
     authorize(caller, project.org_id, Action.manage_projects)

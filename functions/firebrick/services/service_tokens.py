@@ -16,7 +16,7 @@ from firebrick.auth.service_tokens import MAX_ROLE, forget_service_token, mint_s
 from firebrick.auth.step_up import require_step_up
 from firebrick.clock import now
 from firebrick.context import Caller
-from firebrick.errors import NotFound, PermissionDenied
+from firebrick.errors import NotFound, PermissionDenied, raises
 from firebrick.ids import new_id
 from firebrick.models.common import Items
 from firebrick.models.refs import OrgRef, TokenRef
@@ -41,6 +41,7 @@ def token_from(token_id: str, data: dict[str, Any]) -> ServiceToken:
     )
 
 
+@raises(authorize, require_step_up, PermissionDenied)
 def create_service_token(
     caller: Caller,
     org: OrgRef,
@@ -87,6 +88,7 @@ def create_service_token(
     return Versioned(created_token, None)
 
 
+@raises(authorize, require_step_up, NotFound)
 def reissue_service_token(caller: Caller, token: TokenRef, *, step_up_token: str | None = None) -> str:
     """The token again, for an idempotent replay of its create (the idempotency keys never store it).
 
@@ -104,12 +106,14 @@ def reissue_service_token(caller: Caller, token: TokenRef, *, step_up_token: str
     return mint_service_token(token.org_id, token.token_id, role, data["expiresAt"])
 
 
+@raises(authorize)
 def list_service_tokens(caller: Caller, org: OrgRef) -> Items[ServiceToken]:
     authorize(caller, org.org_id, Action.manage_tokens)
     docs = caller.db.collection(paths.tokens(org.org_id)).order_by("createdAt").limit(MAX_LISTED).stream()
     return Items[ServiceToken](items=[token_from(doc.id, doc.to_dict() or {}) for doc in docs])
 
 
+@raises(authorize, NotFound)
 def revoke_service_token(caller: Caller, token: TokenRef) -> None:
     """Revoke at once (this instance) / within the verification cache window (others)."""
     authorize(caller, token.org_id, Action.manage_tokens)

@@ -14,7 +14,7 @@ from firebrick import paths
 from firebrick.audit import audit_by
 from firebrick.clock import now
 from firebrick.context import Caller
-from firebrick.errors import FailedPrecondition, NotFound, ValidationFailed
+from firebrick.errors import AssigneeNotMember, FailedPrecondition, NotFound, raises
 from firebrick.ids import new_id
 from firebrick.models.common import Page
 from firebrick.models.refs import ProjectRef, TaskRef
@@ -34,17 +34,19 @@ def task_from(ref: TaskRef, data: Mapping[str, Any]) -> Task:
     return Task.model_validate({**data, "id": ref.task_id, "orgId": ref.org_id, "projectId": ref.project_id})
 
 
+@raises(AssigneeNotMember)
 def _check_assignee(caller: Caller, org_id: str, assignee_uid: str | None) -> None:
     """Tasks may only be assigned to members of their org."""
     if assignee_uid is None:
         return
     if not caller.db.document(paths.member(org_id, assignee_uid)).get().exists:
-        raise ValidationFailed(
+        raise AssigneeNotMember(
             "The assignee is not a member of this organization",
             errors=[{"loc": ["body", "assigneeUid"], "msg": "not a member of the org", "type": "assignee_not_member"}],
         )
 
 
+@raises(authorize, documents.read_document, FailedPrecondition, _check_assignee, documents.create_document)
 def create_task(caller: Caller, project: ProjectRef, body: TaskCreate, task_id: str | None = None) -> Versioned[Task]:
     """Create a task (member+) in an existing, unarchived project."""
     authorize(caller, project.org_id, Action.write_task)
@@ -68,12 +70,14 @@ def create_task(caller: Caller, project: ProjectRef, body: TaskCreate, task_id: 
     return Versioned(task_from(ref, stored), etag)
 
 
+@raises(documents.read_document)
 def get_task(caller: Caller, task: TaskRef) -> Versioned[Task]:
     authorize(caller, task.org_id, Action.read)
     data, etag = documents.read_document(caller.db, task.path, task_not_found())
     return Versioned(task_from(task, data), etag)
 
 
+@raises(documents.read_document, documents.list_page)
 def list_tasks(caller: Caller, project: ProjectRef, query: TaskListQuery) -> Page[Task]:
     """A page of the project's tasks, oldest first, optionally filtered by status and assignee.
 
@@ -98,6 +102,7 @@ def list_tasks(caller: Caller, project: ProjectRef, query: TaskListQuery) -> Pag
     )
 
 
+@raises(authorize, _check_assignee, documents.update_document)
 def update_task(caller: Caller, task: TaskRef, body: TaskUpdate, *, if_match: str | None = None) -> Versioned[Task]:
     """Change the fields sent (member+); `If-Match` makes it conditional on the client's version."""
     authorize(caller, task.org_id, Action.write_task)
@@ -112,6 +117,7 @@ def update_task(caller: Caller, task: TaskRef, body: TaskUpdate, *, if_match: st
     return Versioned(task_from(task, stored), etag)
 
 
+@raises(authorize, documents.delete_document)
 def delete_task(caller: Caller, task: TaskRef, *, if_match: str | None = None) -> None:
     """Delete the task document (admin+); its comments go with it through the cascade trigger."""
     authorize(caller, task.org_id, Action.delete_task)

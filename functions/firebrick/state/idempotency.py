@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 from firebrick import paths
 from firebrick.clock import now
-from firebrick.errors import IdempotencyInProgress, IdempotencyKeyReused
+from firebrick.errors import IdempotencyInProgress, IdempotencyKeyReused, raises
 from firebrick.ids import new_id
 
 if TYPE_CHECKING:
@@ -98,6 +98,7 @@ class IdempotencyKeys:
         digest = hashlib.sha256(f"{scope}\n{key}".encode()).hexdigest()
         return self.db.collection(COLLECTION).document(digest)
 
+    @raises(IdempotencyKeyReused, IdempotencyInProgress)
     def begin(self, scope: str, key: str, fingerprint: str) -> Reservation | StoredResponse:
         """Reserve `key`, or return the response of the request that already used it.
 

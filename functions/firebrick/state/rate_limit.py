@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from firebrick import paths
 from firebrick.clock import now
-from firebrick.errors import RateLimited
+from firebrick.errors import RateLimited, raises
 from firebrick.transactions import run_in_transaction
 
 if TYPE_CHECKING:
@@ -62,6 +62,7 @@ def _retry_after(start: float, limit: Limit, at: float) -> int:
     return max(1, int(start + limit.window_seconds - at + 0.999))
 
 
+@raises(RateLimited)
 def check(db: Client, checks: Sequence[Check]) -> None:
     """Raise RateLimited when any key has used up its window; counts nothing."""
     if not checks:
@@ -102,6 +103,7 @@ def record(db: Client, checks: Sequence[Check]) -> None:
         _run(db, checks, refuse_when_full=False)
 
 
+@raises(RateLimited)
 def consume(db: Client, checks: Sequence[Check]) -> None:
     """Refuse with RateLimited if any key is full, else count one event against each."""
     if checks:

@@ -9,7 +9,6 @@ from __future__ import annotations
 from fastapi import APIRouter, Response
 
 from firebrick.api.deps import Ctx, CurrentCaller, Db, StepUpHeader
-from firebrick.api.openapi import problems
 from firebrick.auth.sessions import CSRF_COOKIE, CSRF_HEADER, SESSION_COOKIE, session_max_age
 from firebrick.context import Caller
 from firebrick.models.auth import (
@@ -28,13 +27,6 @@ from firebrick.services import identity, me
 router = APIRouter(prefix="/auth", tags=["auth"])
 
 
-#: A code check can fail (403), find no enrollment (409), or be one too many (429).
-CODE = problems(403, 409, 422, 429)
-SIGN_IN = problems(401, 422)
-#: The caller's own account: service tokens have none (403); the last owner of an org stays (409).
-OWN = problems(403, 409)
-
-
 def _signed_out(caller: Caller, action: str) -> Response:
     """Revoke the caller's sessions and clear the session cookies."""
     identity.revoke_sessions(caller, action=action)
@@ -44,27 +36,27 @@ def _signed_out(caller: Caller, action: str) -> Response:
     return response
 
 
-@router.post("/register", status_code=201, summary="Create an account and sign in", responses=problems(409, 422, 429))
+@router.post("/register", status_code=201, summary="Create an account and sign in")
 def register(db: Db, ctx: Ctx, body: RegisterRequest) -> Tokens:
     return identity.register(db, body.email, body.password, body.display_name, ctx=ctx)
 
 
-@router.post("/login", summary="Sign in with email and password", responses=problems(401, 422, 429))
+@router.post("/login", summary="Sign in with email and password")
 def login(db: Db, ctx: Ctx, body: LoginRequest) -> Tokens:
     return identity.login(db, body.email, body.password, ctx=ctx)
 
 
-@router.post("/refresh", summary="Exchange a refresh token for new tokens", responses=SIGN_IN)
+@router.post("/refresh", summary="Exchange a refresh token for new tokens")
 def refresh(body: RefreshRequest) -> Tokens:
     return identity.refresh(body.refresh_token)
 
 
-@router.post("/logout", status_code=204, summary="Revoke all the caller's sessions", responses=problems(403))
+@router.post("/logout", status_code=204, summary="Revoke all the caller's sessions")
 def logout(caller: CurrentCaller) -> Response:
     return _signed_out(caller, "auth.logout")
 
 
-@router.post("/session", status_code=204, summary="Trade a fresh ID token for a session cookie", responses=SIGN_IN)
+@router.post("/session", status_code=204, summary="Trade a fresh ID token for a session cookie")
 def create_session(db: Db, ctx: Ctx, body: SessionRequest) -> Response:
     cookie, csrf = identity.start_session(db, body.id_token, ctx=ctx)
     response = Response(status_code=204, headers={CSRF_HEADER: csrf})
@@ -77,23 +69,23 @@ def create_session(db: Db, ctx: Ctx, body: SessionRequest) -> Response:
     return response
 
 
-@router.delete("/session", status_code=204, summary="End the session and revoke", responses=problems(403))
+@router.delete("/session", status_code=204, summary="End the session and revoke")
 def delete_session(caller: CurrentCaller) -> Response:
     return _signed_out(caller, "auth.session_revoked")
 
 
-@router.post("/mfa/totp/enroll", summary="Start TOTP enrollment (replacing one needs step-up)", responses=problems(403))
+@router.post("/mfa/totp/enroll", summary="Start TOTP enrollment (replacing one needs step-up)")
 def totp_enroll(caller: CurrentCaller, step_up_token: StepUpHeader = None) -> TotpEnrollment:
     return identity.totp_enroll(caller, step_up_token=step_up_token)
 
 
-@router.post("/mfa/totp/confirm", status_code=204, summary="Confirm TOTP with a current code", responses=CODE)
+@router.post("/mfa/totp/confirm", status_code=204, summary="Confirm TOTP with a current code")
 def totp_confirm(caller: CurrentCaller, body: TotpCodeRequest) -> Response:
     identity.totp_confirm(caller, body.code)
     return Response(status_code=204)
 
 
-@router.post("/mfa/step-up", summary="Trade a TOTP code for a short-lived step-up token", responses=CODE)
+@router.post("/mfa/step-up", summary="Trade a TOTP code for a short-lived step-up token")
 def step_up(caller: CurrentCaller, body: TotpCodeRequest) -> StepUpToken:
     return identity.step_up(caller, body.code)
 
@@ -103,12 +95,12 @@ def step_up(caller: CurrentCaller, body: TotpCodeRequest) -> StepUpToken:
 me_router = APIRouter(tags=["me"])
 
 
-@me_router.get("/me", summary="The caller's profile, org roles, platform role and MFA status", responses=OWN)
+@me_router.get("/me", summary="The caller's profile, org roles, platform role and MFA status")
 def get_me(caller: CurrentCaller) -> Me:
     return me.get_me(caller)
 
 
-@me_router.delete("/me", status_code=204, summary="Delete the account (not while an org's last owner)", responses=OWN)
+@me_router.delete("/me", status_code=204, summary="Delete the account (not while an org's last owner)")
 def delete_me(caller: CurrentCaller, step_up_token: StepUpHeader = None) -> Response:
     me.delete_me(caller, step_up_token=step_up_token)
     return Response(status_code=204)

@@ -15,7 +15,6 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 
 from firebrick.api.deps import CurrentCaller, IfMatch, IfNoneMatch, MemberPath, OrgPath, StepUpHeader
-from firebrick.api.openapi import CREATED, READ, UPDATED, problems
 from firebrick.api.responses import IdempotencyKey, Secret, create_response, read_response, with_etag
 from firebrick.models.common import Items
 from firebrick.models.invites import InviteAccept, InviteAccepted, InviteCreate, InviteCreated
@@ -27,9 +26,7 @@ from firebrick.services import invites, members, orgs
 router = APIRouter(prefix="/orgs", tags=["orgs"])
 
 
-@router.post(
-    "", status_code=201, summary="Create an org; the caller becomes its owner", response_model=Org, responses=CREATED
-)
+@router.post("", status_code=201, summary="Create an org; the caller becomes its owner", response_model=Org)
 def create_org(request: Request, caller: CurrentCaller, body: OrgCreate, key: IdempotencyKey = None) -> JSONResponse:
     return create_response(request, caller, key, body, partial(orgs.create_org, caller, body.name))
 
@@ -39,16 +36,14 @@ def list_orgs(caller: CurrentCaller) -> Items[Org]:
     return orgs.list_orgs(caller)
 
 
-@router.get(
-    "/{orgId}", summary="Read an org (members; platform admins for support)", response_model=Org, responses=READ
-)
+@router.get("/{orgId}", summary="Read an org (members; platform admins for support)", response_model=Org)
 def get_org(
     response: Response, caller: CurrentCaller, org: OrgPath, if_none_match: IfNoneMatch = None
 ) -> Org | Response:
     return read_response(response, orgs.get_org(caller, org), if_none_match)
 
 
-@router.patch("/{orgId}", summary="Rename an org (owner)", responses=UPDATED)
+@router.patch("/{orgId}", summary="Rename an org (owner)")
 def rename_org(
     response: Response, caller: CurrentCaller, org: OrgPath, body: OrgUpdate, if_match: IfMatch = None
 ) -> Org:
@@ -59,7 +54,6 @@ def rename_org(
     "/{orgId}",
     status_code=204,
     summary="Delete an org and all it holds (owner; step-up once MFA is on)",
-    responses=problems(403, 404, 422),
 )
 def delete_org(caller: CurrentCaller, org: OrgPath, step_up_token: StepUpHeader = None) -> Response:
     orgs.delete_org(caller, org, step_up_token=step_up_token)
@@ -69,11 +63,9 @@ def delete_org(caller: CurrentCaller, org: OrgPath, step_up_token: StepUpHeader 
 # --- Members of an org ------------------------------------------------------------------
 
 members_router = APIRouter(prefix="/orgs/{orgId}/members", tags=["members"])
-#: A change to a membership can also meet the last-owner rule (409).
-CHANGED = problems(403, 404, 409, 422)
 
 
-@members_router.get("", summary="Members of the org (viewer+)", responses=problems(404, 422))
+@members_router.get("", summary="Members of the org (viewer+)")
 def list_members(caller: CurrentCaller, org: OrgPath) -> Items[Member]:
     return members.list_members(caller, org)
 
@@ -81,7 +73,6 @@ def list_members(caller: CurrentCaller, org: OrgPath) -> Items[Member]:
 @members_router.patch(
     "/{uid}",
     summary="Change a member's role (admin+, below own; owner for owners)",
-    responses=problems(403, 404, 409, 422),
 )
 def change_role(
     caller: CurrentCaller, member: MemberPath, body: MemberUpdate, step_up_token: StepUpHeader = None
@@ -93,7 +84,6 @@ def change_role(
     "/{uid}",
     status_code=204,
     summary="Remove a member (admin+) or leave (self)",
-    responses=problems(403, 404, 409, 422),
 )
 def remove_member(caller: CurrentCaller, member: MemberPath) -> Response:
     members.remove_member(caller, member)
@@ -110,7 +100,6 @@ invites_router = APIRouter(tags=["invites"])
     status_code=201,
     summary="Invite an email address; the token is returned once",
     response_model=InviteCreated,
-    responses=problems(403, 404, 422),
 )
 def create_invite(
     request: Request,
@@ -130,7 +119,6 @@ def create_invite(
 @invites_router.post(
     "/invites/accept",
     summary="Accept an invitation as the invited, verified email's user",
-    responses=problems(400, 403, 409, 422),
 )
 def accept_invite(caller: CurrentCaller, body: InviteAccept) -> InviteAccepted:
     return invites.accept_invite(caller, body.token)
