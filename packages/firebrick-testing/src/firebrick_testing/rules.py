@@ -27,6 +27,9 @@ from firebrick_testing.tokens import custom_claims, token_payload, unsigned_id_t
 Service = Literal["firestore", "storage"]
 _SERVICE = re.compile(r"\bservice\s+(cloud\.firestore|firebase\.storage)\b")
 
+#: Statuses of a wipe the Firestore emulator answers while busy (retried).
+_BUSY = (409, 499)
+
 
 class RulesError(RuntimeError):
     """The emulator refused a ruleset (a syntax or compile error); the message has its answer."""
@@ -151,12 +154,16 @@ class RulesTestEnv:
             self.clear_storage()
 
     def clear_firestore(self, timeout: float = 60.0) -> None:
-        """Delete every document, retrying while triggers still hold transactions (the emulator answers 409)."""
+        """Delete every document, retrying while the emulator is busy.
+
+        It answers 409 while a transaction is open (triggers of earlier writes may still
+        run) and 499 (cancelled) right after a client dropped a listen stream mid-flight.
+        """
         url = self._firestore_admin(f"/databases/{self.database}/documents")
         deadline = time.monotonic() + timeout
         while True:
             response = self._http.delete(url)
-            if response.status_code != httpx.codes.CONFLICT or time.monotonic() > deadline:
+            if response.status_code not in _BUSY or time.monotonic() > deadline:
                 response.raise_for_status()
                 return
             time.sleep(0.25)
