@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -41,8 +42,18 @@ class Captured(logging.Handler):
     def parsed(self) -> list[dict[str, Any]]:
         return [json.loads(line) for line in self.lines]
 
-    def requests(self) -> list[dict[str, Any]]:
-        return [line for line in self.parsed() if "httpRequest" in line]
+    def requests(self, at_least: int = 0) -> list[dict[str, Any]]:
+        """The closing lines of requests; waits (a little) for `at_least` of them.
+
+        The server writes a request's line once the response is sent, so the client may see
+        the response first.
+        """
+        deadline = time.monotonic() + 5
+        while True:
+            found = [line for line in self.parsed() if "httpRequest" in line]
+            if len(found) >= at_least or time.monotonic() > deadline:
+                return found
+            time.sleep(0.02)
 
 
 @pytest.fixture
@@ -88,7 +99,7 @@ def test_one_access_line_per_request_with_trace_ids_and_outcome(
         f"/v1/orgs/{org.org_id}", headers={**member.headers, "X-Cloud-Trace-Context": CLOUD_TRACE}
     )
     assert response.status_code == 200
-    (line,) = captured.requests()
+    (line,) = captured.requests(at_least=1)
     project = line[logs.TRACE].split("/")[1]
     assert line[logs.TRACE] == f"projects/{project}/traces/105445aa7843bc8bf206b12000100000"
     assert line["severity"] == "INFO"
@@ -100,7 +111,7 @@ def test_one_access_line_per_request_with_trace_ids_and_outcome(
     assert (line["uid"], line["orgId"], line["function"]) == (member.uid, org.org_id, "api")
 
     assert local_api.get(f"/v1/orgs/{org.org_id}", headers={"traceparent": TRACEPARENT}).status_code == 401
-    refused = captured.requests()[-1]
+    refused = captured.requests(at_least=2)[-1]
     assert refused["severity"] == "WARNING"
     assert refused[logs.TRACE].endswith("/traces/0af7651916cd43dd8448eb211c80319c")
     assert "uid" not in refused
@@ -196,7 +207,7 @@ def test_no_credential_password_code_or_secret_in_any_log_line(local_api: httpx.
     flow = Flow({f"secret {k}": v for k, v in development_secrets().items()})
     run_auth_flows(local_api, flow)
     # The capture saw every step of the flows.
-    assert [line["message"].rsplit(" ", 1)[0] for line in captured.requests()] == [
+    assert [line["message"].rsplit(" ", 1)[0] for line in captured.requests(at_least=11)] == [
         "POST /v1/auth/register",
         "POST /v1/auth/login",
         "POST /v1/auth/login",
