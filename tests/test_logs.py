@@ -117,6 +117,30 @@ def test_one_access_line_per_request_with_trace_ids_and_outcome(
     assert "uid" not in refused
 
 
+def test_callable_requests_log_one_line_with_their_ids(captured: Captured, make_org: Callable[..., SeededOrg]) -> None:
+    from firebase_functions import https_fn
+
+    from firebrick.callables import handle
+    from firebrick.clients import firebase_app
+    from firebrick_testing.callables import call
+
+    firebase_app()  # the SDK verifies the caller's ID token with the default app
+
+    @logs.log_requests
+    @https_fn.on_call()
+    def projects_create(req: https_fn.CallableRequest[Any]) -> Any:
+        return handle("projects_create", req)
+
+    org = make_org(roles=("admin",))
+    data = {"orgId": org.org_id, "name": "Logged"}
+    call(projects_create, data, id_token=org["admin"].id_token, headers={"traceparent": TRACEPARENT})
+    (line,) = captured.requests(at_least=1)
+    assert line["message"] == "POST / 200"
+    assert (line["function"], line["uid"], line["orgId"]) == ("projects_create", org["admin"].uid, org.org_id)
+    assert line[logs.TRACE].endswith("/traces/0af7651916cd43dd8448eb211c80319c")
+    assert re.fullmatch(r"[A-Za-z0-9]{20}", line["requestId"])
+
+
 def test_deliveries_log_function_event_org_and_outcome(captured: Captured) -> None:
     @dataclass
     class Event:

@@ -122,7 +122,8 @@ def handle(name: str, request: CallableRequest[Any]) -> dict[str, Any]:
     configure_logging()
     spec = CALLABLES[name]
     raw = request.raw_request
-    ctx = request_context(raw.headers, raw.remote_addr, new_id())
+    # main.py's log_requests gave the request its id; a direct call gets one here.
+    ctx = request_context(raw.headers, raw.remote_addr, request_id_var.get() or new_id())
     token = request_id_var.set(ctx.request_id)
     try:
         require_configured(spec.requires)

@@ -13,7 +13,7 @@ Never logged: tokens, cookies, passwords, TOTP codes or secrets. Lines carry
 paths (never query strings), ids and outcome codes only; `tests/test_logs.py`
 captures the auth flows and fails if one of those values appears.
 
-Imported by `main.py`: standard library only.
+Imported by `main.py`: standard library (and `firebrick.ids`) only.
 """
 
 from __future__ import annotations
@@ -28,6 +28,8 @@ import sys
 import time
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any, TypeVar
+
+from firebrick.ids import new_id
 
 request_id_var: contextvars.ContextVar[str | None] = contextvars.ContextVar("request_id", default=None)
 #: Fields of the request or delivery being handled; a dict shared with the threads it runs in.
@@ -183,6 +185,7 @@ def log_requests(function: F) -> F:
         headers = request.headers
         trace = trace_fields(_project(), headers.get("X-Cloud-Trace-Context"), headers.get("traceparent"))
         status = 500
+        token = request_id_var.set(new_id())  # the callable's audit entries use it too (callables.handle)
         with log_scope(function=function.__name__, **trace):
             try:
                 response = function(request)
@@ -190,6 +193,7 @@ def log_requests(function: F) -> F:
                 return response
             finally:
                 log_request(request.method, request.path, status, started)
+                request_id_var.reset(token)
 
     return run  # type: ignore[return-value]
 
