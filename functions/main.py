@@ -12,12 +12,16 @@ from typing import Any
 from firebase_functions import https_fn, options
 from firebase_functions.params import SecretParam
 
-from firebrick import paths
+from firebrick import params, paths
+from firebrick.logs import log_deliveries, log_requests
 
+# Every other setting is a param (firebrick/params.py): `firebase deploy` asks for those
+# missing from functions/.env.<project>.
 options.set_global_options(region="us-central1", max_instances=20)
 
 # Secrets, bound to exactly the functions that read them (values: Secret Manager;
-# in the emulators, functions/.secret.local). Everything else has a default.
+# in the emulators, functions/.secret.local). An instance missing one refuses to serve
+# (config.require_configured, at the first request).
 AUTH_SECRET = SecretParam("FIREBRICK_AUTH_SECRET")  # step-up and CSRF tokens, TOTP encryption
 INVITE_SECRET = SecretParam("INVITE_TOKEN_SECRET")  # invitation tokens
 SERVICE_TOKEN_KEYS = SecretParam("SERVICE_TOKEN_KEYS")  # service-token signing keys
@@ -44,6 +48,7 @@ if _declares("before_user_created", "before_user_signed_in"):
     from firebase_functions import identity_fn
 
     @identity_fn.before_user_created()
+    @log_deliveries
     def before_user_created(event: identity_fn.AuthBlockingEvent) -> identity_fn.BeforeCreateResponse | None:
         """Refuse blocked domains, normalise the profile, give the first claims."""
         from firebrick.triggers.identity import on_before_user_created
@@ -51,6 +56,7 @@ if _declares("before_user_created", "before_user_signed_in"):
         return on_before_user_created(event)
 
     @identity_fn.before_user_signed_in()
+    @log_deliveries
     def before_user_signed_in(event: identity_fn.AuthBlockingEvent) -> identity_fn.BeforeSignInResponse | None:
         """Refuse disabled users, audit the sign-in."""
         from firebrick.triggers.identity import on_before_user_signed_in
@@ -62,6 +68,7 @@ if _declares("claims_sync"):
     from firebase_functions import firestore_fn
 
     @firestore_fn.on_document_written(document=paths.MEMBER_PATTERN)
+    @log_deliveries
     def claims_sync(event: firestore_fn.Event[firestore_fn.Change[firestore_fn.DocumentSnapshot | None]]) -> None:
         """Recompute the member's custom claims from all their memberships."""
         from firebrick.triggers.claims import on_membership_written
@@ -76,37 +83,51 @@ if _declares("orgs_create", "invites_accept", "projects_create", "tasks_create",
     # The callable SDK verifies the caller's ID token with the default app before our code runs.
     firebase_app()
 
-    @https_fn.on_call(memory=options.MemoryOption.MB_512, timeout_sec=60)
+    # With ENFORCE_APP_CHECK the SDK refuses a call without a valid App Check token before our
+    # code runs (REST: api/deps.py). Set per function: the SDK's global option never reaches on_call.
+    CALLABLE: dict[str, Any] = {
+        "memory": options.MemoryOption.MB_512,
+        "timeout_sec": 60,
+        "enforce_app_check": params.ENFORCE_APP_CHECK.value,
+    }
+
+    @log_requests
+    @https_fn.on_call(**CALLABLE)
     def orgs_create(req: https_fn.CallableRequest[Any]) -> Any:
         from firebrick.callables import handle
 
         return handle("orgs_create", req)
 
-    @https_fn.on_call(memory=options.MemoryOption.MB_512, timeout_sec=60, secrets=[INVITE_SECRET])
+    @log_requests
+    @https_fn.on_call(**CALLABLE, secrets=[INVITE_SECRET])
     def invites_accept(req: https_fn.CallableRequest[Any]) -> Any:
         from firebrick.callables import handle
 
         return handle("invites_accept", req)
 
-    @https_fn.on_call(memory=options.MemoryOption.MB_512, timeout_sec=60)
+    @log_requests
+    @https_fn.on_call(**CALLABLE)
     def projects_create(req: https_fn.CallableRequest[Any]) -> Any:
         from firebrick.callables import handle
 
         return handle("projects_create", req)
 
-    @https_fn.on_call(memory=options.MemoryOption.MB_512, timeout_sec=60)
+    @log_requests
+    @https_fn.on_call(**CALLABLE)
     def tasks_create(req: https_fn.CallableRequest[Any]) -> Any:
         from firebrick.callables import handle
 
         return handle("tasks_create", req)
 
-    @https_fn.on_call(memory=options.MemoryOption.MB_512, timeout_sec=60)
+    @log_requests
+    @https_fn.on_call(**CALLABLE)
     def tasks_update(req: https_fn.CallableRequest[Any]) -> Any:
         from firebrick.callables import handle
 
         return handle("tasks_update", req)
 
-    @https_fn.on_call(memory=options.MemoryOption.MB_512, timeout_sec=60)
+    @log_requests
+    @https_fn.on_call(**CALLABLE)
     def comments_create(req: https_fn.CallableRequest[Any]) -> Any:
         from firebrick.callables import handle
 
@@ -119,6 +140,7 @@ if _declares("derive_task", "derive_comment", "derive_project", "derive_member",
     from firebase_functions import firestore_fn
 
     @firestore_fn.on_document_written(document=paths.TASK_PATTERN, timeout_sec=300)
+    @log_deliveries
     def derive_task(event: firestore_fn.Event[firestore_fn.Change[firestore_fn.DocumentSnapshot | None]]) -> None:
         """Project task counters, activity, assignee; deleting a task deletes its comments."""
         from firebrick.triggers.tasks import on_task_written
@@ -126,6 +148,7 @@ if _declares("derive_task", "derive_comment", "derive_project", "derive_member",
         on_task_written(event)
 
     @firestore_fn.on_document_written(document=paths.COMMENT_PATTERN)
+    @log_deliveries
     def derive_comment(event: firestore_fn.Event[firestore_fn.Change[firestore_fn.DocumentSnapshot | None]]) -> None:
         """Task commentCount and activity."""
         from firebrick.triggers.comments import on_comment_written
@@ -133,6 +156,7 @@ if _declares("derive_task", "derive_comment", "derive_project", "derive_member",
         on_comment_written(event)
 
     @firestore_fn.on_document_written(document=paths.PROJECT_PATTERN, timeout_sec=540)
+    @log_deliveries
     def derive_project(event: firestore_fn.Event[firestore_fn.Change[firestore_fn.DocumentSnapshot | None]]) -> None:
         """Org projectCount and activity; deleting a project deletes everything under it."""
         from firebrick.triggers.projects import on_project_written
@@ -140,6 +164,7 @@ if _declares("derive_task", "derive_comment", "derive_project", "derive_member",
         on_project_written(event)
 
     @firestore_fn.on_document_written(document=paths.MEMBER_PATTERN)
+    @log_deliveries
     def derive_member(event: firestore_fn.Event[firestore_fn.Change[firestore_fn.DocumentSnapshot | None]]) -> None:
         """Org memberCount, users/{uid}.orgs and activity (claims are synced separately)."""
         from firebrick.triggers.memberships import on_member_written
@@ -147,6 +172,7 @@ if _declares("derive_task", "derive_comment", "derive_project", "derive_member",
         on_member_written(event)
 
     @firestore_fn.on_document_written(document=paths.ORG_PATTERN, timeout_sec=540)
+    @log_deliveries
     def derive_org(event: firestore_fn.Event[firestore_fn.Change[firestore_fn.DocumentSnapshot | None]]) -> None:
         """Catch-up counts, org names in users.orgs; deleting an org deletes everything under it."""
         from firebrick.triggers.orgs import on_org_written
@@ -154,6 +180,7 @@ if _declares("derive_task", "derive_comment", "derive_project", "derive_member",
         on_org_written(event)
 
     @firestore_fn.on_document_written(document=paths.USER_PATTERN, timeout_sec=300)
+    @log_deliveries
     def derive_user(event: firestore_fn.Event[firestore_fn.Change[firestore_fn.DocumentSnapshot | None]]) -> None:
         """A rename reaches assigned tasks and member docs; a deleted user's memberships go."""
         from firebrick.triggers.users import on_user_written
@@ -165,6 +192,7 @@ if _declares("derive_attachment_finalized", "derive_attachment_deleted"):
     from firebase_functions import storage_fn
 
     @storage_fn.on_object_finalized()
+    @log_deliveries
     def derive_attachment_finalized(event: storage_fn.CloudEvent[storage_fn.StorageObjectData]) -> None:
         """Task attachmentCount and org stats.storageBytes."""
         from firebrick.triggers.storage import on_object_finalized
@@ -172,6 +200,7 @@ if _declares("derive_attachment_finalized", "derive_attachment_deleted"):
         on_object_finalized(event)
 
     @storage_fn.on_object_deleted()
+    @log_deliveries
     def derive_attachment_deleted(event: storage_fn.CloudEvent[storage_fn.StorageObjectData]) -> None:
         """Uncount a deleted (or overwritten) attachment."""
         from firebrick.triggers.storage import on_object_deleted
@@ -183,6 +212,7 @@ if _declares("reconcile_derived"):
     from firebase_functions import scheduler_fn
 
     @scheduler_fn.on_schedule(schedule="every day 03:00", timezone=scheduler_fn.Timezone("UTC"), timeout_sec=1800)
+    @log_deliveries
     def reconcile_derived(event: scheduler_fn.ScheduledEvent) -> None:
         """Nightly: recompute all derived state from the sources; corrections are logged."""
         from firebrick.triggers.schedule import run_reconcile

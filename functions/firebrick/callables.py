@@ -17,10 +17,11 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel, ValidationError
 
 from firebrick.auth.principal import Principal
+from firebrick.config import ConfigurationError, Requirement, require_configured
 from firebrick.context import Caller, request_context
-from firebrick.errors import FirebrickError, Unauthenticated, ValidationFailed, unavailable_dependency
+from firebrick.errors import FirebrickError, Unauthenticated, Unavailable, ValidationFailed, unavailable_dependency
 from firebrick.ids import new_id
-from firebrick.logs import get_logger, request_id_var
+from firebrick.logs import annotate, configure_logging, get_logger, log_refusal, request_id_var
 from firebrick.models.comments import Comment, CommentCreate
 from firebrick.models.common import RequestModel
 from firebrick.models.invites import InviteAccept, InviteAccepted
@@ -42,18 +43,24 @@ Command = Callable[[Caller, Any, Any], "Versioned[Any] | BaseModel"]
 
 @dataclass(frozen=True)
 class CallableSpec:
-    """One callable: its payload's reference and body, its result, and the service it runs."""
+    """One callable: its payload's reference and body, its result, the service it runs, the secrets it needs."""
 
     ref: type[Ref]
     body: type[RequestModel]
     result: type[BaseModel]
     run: Command
+    #: Checked before the first call is served; main.py binds exactly these secrets to the function.
+    requires: tuple[Requirement, ...] = ()
 
 
 CALLABLES: dict[str, CallableSpec] = {
     "orgs_create": CallableSpec(NoRef, OrgCreate, Org, lambda c, _, body: orgs.create_org(c, body.name)),
     "invites_accept": CallableSpec(
-        NoRef, InviteAccept, InviteAccepted, lambda c, _, body: invites.accept_invite(c, body.token)
+        NoRef,
+        InviteAccept,
+        InviteAccepted,
+        lambda c, _, body: invites.accept_invite(c, body.token),
+        requires=("INVITE_TOKEN_SECRET",),
     ),
     "projects_create": CallableSpec(OrgRef, ProjectCreate, Project, projects.create_project),
     "tasks_create": CallableSpec(ProjectRef, TaskCreate, Task, tasks.create_task),
@@ -112,14 +119,22 @@ def handle(name: str, request: CallableRequest[Any]) -> dict[str, Any]:
     """Run callable `name`: authenticate, parse, run the service, serialise; every failure is an HttpsError."""
     from firebrick.clients import firestore_client
 
+    configure_logging()
     spec = CALLABLES[name]
     raw = request.raw_request
-    ctx = request_context(raw.headers, raw.remote_addr, new_id())
+    # main.py's log_requests gave the request its id; a direct call gets one here.
+    ctx = request_context(raw.headers, raw.remote_addr, request_id_var.get() or new_id())
     token = request_id_var.set(ctx.request_id)
     try:
+        require_configured(spec.requires)
         caller = Caller(firestore_client(), _principal(request), ctx)
+        annotate(uid=caller.uid)
         ref, body = _parse(request.data, spec)
+        annotate(orgId=getattr(ref, "org_id", None))
         outcome = spec.run(caller, ref, body)
+    except ConfigurationError as exc:
+        log_refusal(str(exc))
+        raise _https_error(Unavailable("The service is not configured")) from None
     except FirebrickError as error:
         if error.status in (401, 403):
             logger.warning("auth failure", extra={"fields": {"code": error.code, "callable": name}})

@@ -3,6 +3,8 @@
 `firebase_admin.firestore.client()` insists on Google credentials even against
 the emulator, so when `FIRESTORE_EMULATOR_HOST` is set we build the client with
 anonymous credentials; in production application default credentials apply.
+With the emulators, `APP_CHECK_JWKS` gives the default app its App Check keys
+(`auth/app_check.py`).
 """
 
 from __future__ import annotations
@@ -31,10 +33,15 @@ def firebase_app() -> firebase_admin.App:
         except ValueError:
             settings = get_settings()
             options = {"projectId": settings.project_id}
-            if settings.emulated:
-                # The emulators accept any credential; never look for a service account.
-                return firebase_admin.initialize_app(_emulator_credential(), options)
-            return firebase_admin.initialize_app(credentials.ApplicationDefault(), options)
+            if not settings.emulated:
+                return firebase_admin.initialize_app(credentials.ApplicationDefault(), options)
+            # The emulators accept any credential; never look for a service account.
+            app = firebase_admin.initialize_app(_emulator_credential(), options)
+            if settings.app_check_jwks:
+                from firebrick.auth.app_check import use_key_set
+
+                use_key_set(app, settings.app_check_jwks)
+            return app
 
 
 @lru_cache(maxsize=1)

@@ -8,22 +8,33 @@ Secrets are `SecretStr` and reach code only through `secret_value` /
 `secret_bytes`. For `demo-*` projects outside Google Cloud, `development_secrets`
 derives public stand-ins from the project id, so the emulators and the tests run
 with no setup; anywhere else a missing secret is an error naming the setting.
+`require_configured` is the start-up check of a function instance: it names every
+missing or weak setting it needs (never a value), at first use, not at import.
+
+Every non-secret knob is declared as a Firebase param in `firebrick/params.py`
+(what `firebase deploy` asks for); this module reads them.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
+from collections.abc import Iterable
 from functools import lru_cache
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 #: Every secret (Secret Manager in production); the HMAC ones must be at least `MIN_SECRET_BYTES` long.
 SecretName = Literal["FIREBRICK_AUTH_SECRET", "INVITE_TOKEN_SECRET", "SERVICE_TOKEN_KEYS"]
 HmacSecretName = Literal["FIREBRICK_AUTH_SECRET", "INVITE_TOKEN_SECRET"]
 MIN_SECRET_BYTES = 32
+#: What a function instance may need before it serves: a secret, or the Web API key.
+Requirement = Literal["FIREBRICK_AUTH_SECRET", "INVITE_TOKEN_SECRET", "SERVICE_TOKEN_KEYS", "WEB_API_KEY"]
+#: The Auth emulator accepts any API key.
+EMULATOR_API_KEY = "demo-api-key"
 
 
 class ConfigurationError(RuntimeError):
@@ -34,8 +45,17 @@ def _default_project() -> str:
     return os.environ.get("GCLOUD_PROJECT") or os.environ.get("GOOGLE_CLOUD_PROJECT") or "demo-firebrick"
 
 
-def _csv(value: str) -> list[str]:
-    return [item.strip() for item in value.split(",") if item.strip()]
+def _items(value: str) -> list[str]:
+    """A list setting: comma separated (dotenv files), or a JSON array (how Cloud Functions passes a ListParam)."""
+    text = value.strip()
+    if text.startswith("["):
+        try:
+            parsed = json.loads(text)
+        except ValueError:
+            parsed = None
+        if isinstance(parsed, list):
+            return [str(item).strip() for item in parsed if str(item).strip()]
+    return [item.strip() for item in text.split(",") if item.strip()]
 
 
 class Settings(BaseSettings):
@@ -50,17 +70,23 @@ class Settings(BaseSettings):
     firebase_storage_emulator_host: str | None = None
     #: Set by Cloud Functions (gen 2) and Cloud Run: never use development values there.
     k_service: str | None = None
+    #: The function this instance serves (set by Cloud Functions and the Functions emulator); for logs.
+    function_target: str | None = None
     log_level: str = "INFO"
 
     # --- HTTP -----------------------------------------------------------------------
-    #: Web API key for the Identity Toolkit REST API; any value works on the Auth emulator.
-    web_api_key: str = "demo-api-key"
+    #: Web API key for the Identity Toolkit REST API (`identity_toolkit_key`).
+    web_api_key: str = ""
     #: Origins allowed by CORS, comma separated; empty means no cross-origin browser access.
     cors_origins: str = ""
     #: Request bodies larger than this are refused with 413.
     max_body_bytes: int = 1024 * 1024
     #: Proxies that append the client address to X-Forwarded-For (Cloud Functions gen2 / Cloud Run: 1).
     trusted_proxy_hops: int = Field(default=1, ge=0, le=5)
+    #: Require App Check on REST requests from browsers and apps (and on callables: main.py).
+    enforce_app_check: bool = False
+    #: Emulators only: a JWKS App Check tokens are verified against instead of Google's (`auth/app_check.py`).
+    app_check_jwks: str | None = None
 
     # --- Secrets (Secret Manager in production) ------------------------------------
     #: Root of step-up tokens, CSRF tokens and TOTP secret encryption (>= 32 bytes).
@@ -94,6 +120,12 @@ class Settings(BaseSettings):
     #: How long an invitation stays valid.
     invite_ttl_hours: int = Field(default=72, ge=1, le=24 * 30)
 
+    @field_validator("enforce_app_check", mode="before")
+    @classmethod
+    def _bool_as_the_sdk_reads_it(cls, value: Any) -> Any:
+        # BoolParam.value (what main.py's callables see) is true for "true" only: read it the same way.
+        return value.strip().lower() == "true" if isinstance(value, str) else value
+
     @model_validator(mode="after")
     def _refuse_emulators_outside_demo(self) -> Settings:
         # The Auth emulator's unsigned tokens are accepted by firebase-admin whenever
@@ -103,6 +135,8 @@ class Settings(BaseSettings):
                 f"emulator host variables are set for project {self.project_id!r}; "
                 "emulators may only be used with demo-* project ids"
             )
+        if self.app_check_jwks and not self.emulated:
+            raise ValueError("APP_CHECK_JWKS is for the emulators only; App Check keys come from Google elsewhere")
         return self
 
     @property
@@ -116,22 +150,36 @@ class Settings(BaseSettings):
         return self.project_id.startswith("demo-") and not self.k_service
 
     @property
+    def identity_toolkit_key(self) -> str:
+        """WEB_API_KEY; with the emulators or in development a stand-in (the Auth emulator takes any key)."""
+        if self.web_api_key:
+            return self.web_api_key
+        if self.emulated or self.development:
+            return EMULATOR_API_KEY
+        raise ConfigurationError("WEB_API_KEY is not set (a Firebase param; see .env.example)")
+
+    @property
     def cors_origin_list(self) -> list[str]:
-        return _csv(self.cors_origins)
+        return _items(self.cors_origins)
 
     @property
     def blocked_domain_set(self) -> frozenset[str]:
-        return frozenset(d.lower() for d in _csv(self.blocked_email_domains))
+        return frozenset(d.lower() for d in _items(self.blocked_email_domains))
 
     @property
     def session_origin_set(self) -> frozenset[str]:
-        return frozenset(o.rstrip("/") for o in _csv(self.session_allowed_origins))
+        return frozenset(o.rstrip("/") for o in _items(self.session_allowed_origins))
 
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
-    """The process-wide settings, validated once."""
-    return Settings()
+    """The process-wide settings, validated once; an invalid one is a ConfigurationError naming it (no value)."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        # Never the error's text: pydantic's includes the input value.
+        problems = [f"{'.'.join(str(p) for p in e['loc']).upper() or 'settings'}: {e['msg']}" for e in exc.errors()]
+        raise ConfigurationError("; ".join(problems)) from None
 
 
 def _derive(name: str) -> str:
@@ -177,3 +225,50 @@ def secret_bytes(name: HmacSecretName) -> bytes:
     if len(raw) < MIN_SECRET_BYTES:
         raise ConfigurationError(f"{name} must be at least {MIN_SECRET_BYTES} bytes")
     return raw
+
+
+def _problem(name: Requirement) -> str | None:
+    """Why setting `name` cannot be used, or None; the text names it, never its value."""
+    if name == "WEB_API_KEY":
+        try:
+            _ = get_settings().identity_toolkit_key
+        except ConfigurationError as exc:
+            return str(exc)
+        return None
+    try:
+        value = secret_value(name)
+    except ConfigurationError as exc:
+        return str(exc)
+    if name == "SERVICE_TOKEN_KEYS":
+        from firebrick.auth.keys import parse_keyset
+
+        try:
+            parse_keyset(value)
+        except Exception as exc:  # any parse failure; its message could quote the value
+            reason = type(exc).__name__
+            return f"SERVICE_TOKEN_KEYS is not a key set ({reason}); make one: scripts/rotate_signing_key.py"
+        return None
+    if len(value.encode()) < MIN_SECRET_BYTES:
+        return f"{name} must be at least {MIN_SECRET_BYTES} bytes"
+    return None
+
+
+_ready: set[tuple[Requirement, ...]] = set()
+
+
+def require_configured(names: Iterable[Requirement]) -> None:
+    """The start-up check of a function instance: raise ConfigurationError naming every unusable setting.
+
+    Runs at the first request (not at import: discovery loads main.py with no
+    secrets), and passes once per process. Outside development every secret must be
+    configured: on Cloud Functions / Cloud Run (K_SERVICE set), whatever the project
+    id, nothing falls back to development values; the Functions emulator sets
+    K_SERVICE too, and gets its secrets from `functions/.secret.local`.
+    """
+    wanted = tuple(sorted(set(names)))
+    if wanted in _ready:
+        return
+    problems = [problem for problem in map(_problem, wanted) if problem]
+    if problems:
+        raise ConfigurationError("; ".join(problems))
+    _ready.add(wanted)

@@ -1,11 +1,15 @@
 """Serve the ASGI app from a Cloud Functions (Flask/WSGI) request.
 
 The app is built on the first request, not at import, so the cold start of
-every other function in `main.py` does not pay for FastAPI.
+every other function in `main.py` does not pay for FastAPI. Building it is the
+instance's start-up check (`config.require_configured`): an instance missing a
+setting answers 503 and logs, at CRITICAL, which settings are missing or weak
+(never a value); it tries again on the next request.
 """
 
 from __future__ import annotations
 
+import json
 import threading
 from typing import TYPE_CHECKING, Any
 
@@ -34,4 +38,15 @@ def serve(request: Request) -> Response:
     """Run one request through the API and return the Flask response."""
     from werkzeug.wrappers import Response
 
-    return Response.from_app(_app(), request.environ)
+    from firebrick.config import ConfigurationError
+
+    try:
+        app = _app()
+    except ConfigurationError as exc:
+        from firebrick.errors import Unavailable
+        from firebrick.logs import log_refusal
+
+        log_refusal(str(exc))
+        body = Unavailable("The service is not configured").problem(request.path)
+        return Response(json.dumps(body), status=503, mimetype="application/problem+json")
+    return Response.from_app(app, request.environ)

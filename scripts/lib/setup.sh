@@ -132,10 +132,11 @@ setup_firebase_config() {
   fi
 }
 
-# The emulators read the secrets of a demo-* project from functions/.secret.local (git-ignored).
-setup_dev_secrets() {
+# The emulators read the secrets and params of a demo-* project from functions/.secret.local
+# and functions/.env.local (git-ignored, never deployed).
+setup_dev_config() {
   [[ "$PROJECT_ID" == demo-* ]] || return 0
-  "$ROOT/.venv/bin/python" "$ROOT/scripts/lib/dev_secrets.py" "$PROJECT_ID" "$ROOT/functions/.secret.local"
+  "$ROOT/.venv/bin/python" "$ROOT/scripts/lib/dev_config.py" "$PROJECT_ID" "$ROOT/functions"
 }
 
 # in_own_session CMD...: run CMD in a session of its own, then kill whatever is left of
@@ -159,7 +160,7 @@ setup_all() {
   setup_client_node
   setup_functions_venv
   setup_dev_venv
-  setup_dev_secrets
+  setup_dev_config
   setup_java
   setup_firestore_emulator
   select_emulators

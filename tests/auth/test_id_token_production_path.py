@@ -91,6 +91,7 @@ def local_google(clean: object, monkeypatch: pytest.MonkeyPatch) -> LocalGoogle:
     from firebase_admin import auth
 
     from firebrick.clients import firebase_app
+    from firebrick.config import get_settings
 
     app = firebase_app()
     client = auth._get_client(app)  # built now, with the emulator as its user-management backend
@@ -102,6 +103,10 @@ def local_google(clean: object, monkeypatch: pytest.MonkeyPatch) -> LocalGoogle:
         return _Response(200, body, {"cache-control": "max-age=60"})
 
     monkeypatch.setattr(client._token_verifier, "request", fetch)
+    # Settings are read once per process: read them now, with the emulator hosts, or an empty
+    # cache (another test may just have cleared it) would keep the backend off the Auth emulator
+    # for every later test of this process.
+    get_settings()
     monkeypatch.delenv("FIREBASE_AUTH_EMULATOR_HOST")
     return LocalGoogle(key, cert, app.project_id)
 

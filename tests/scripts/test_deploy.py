@@ -112,14 +112,22 @@ def deploy_tree(tmp_path: Path, main_extra: str) -> Path:
     return root
 
 
-def test_dry_run_names_the_missing_secret_and_changes_nothing(tmp_path: Path) -> None:
-    root = deploy_tree(tmp_path, PROBE)
+def fake_firebase(tmp_path: Path) -> dict[str, str]:
+    """The environment of a run against the fake CLI above (its calls recorded in tmp_path/calls)."""
     fake = tmp_path / "bin" / "firebase"
     fake.parent.mkdir()
     fake.write_text(FAKE_FIREBASE)
     fake.chmod(fake.stat().st_mode | stat.S_IXUSR)
     calls = tmp_path / "calls"
-    env = clean_env(FIREBRICK_FIREBASE=str(fake), FAKE_FIREBASE_CALLS=str(calls), FUNCTIONS_DISCOVERY_TIMEOUT="120")
+    return clean_env(FIREBRICK_FIREBASE=str(fake), FAKE_FIREBASE_CALLS=str(calls), FUNCTIONS_DISCOVERY_TIMEOUT="120")
+
+
+def test_dry_run_names_the_missing_secret_and_changes_nothing(tmp_path: Path) -> None:
+    root = deploy_tree(tmp_path, PROBE)
+    # The one param without a default: each project has its own Web API key.
+    (root / "functions" / ".env.prod-x").write_text("WEB_API_KEY=prod-x-web-api-key\n")
+    env = fake_firebase(tmp_path)
+    fake, calls = env["FIREBRICK_FIREBASE"], Path(env["FAKE_FIREBASE_CALLS"])
 
     done = run_deploy(root / "scripts" / "deploy", "--dry-run", "--project", "prod-x", "--skip-tests", env=env)
     out = done.stdout
@@ -144,6 +152,19 @@ def test_dry_run_names_the_missing_secret_and_changes_nothing(tmp_path: Path) ->
     asked = calls.read_text().splitlines()
     assert "functions:secrets:get DEPLOY_PROBE_SECRET --project prod-x --json" in asked
     assert all(call.startswith("functions:secrets:get ") for call in asked)
+
+
+def test_dry_run_names_a_param_without_value(tmp_path: Path) -> None:
+    root = deploy_tree(tmp_path, "")
+    done = run_deploy(
+        root / "scripts" / "deploy", "--dry-run", "--project", "prod-x", "--skip-tests", env=fake_firebase(tmp_path)
+    )
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "[failed ] params: no value for WEB_API_KEY" in done.stdout
+    assert "WEB_API_KEY: no default and not in no env file; add WEB_API_KEY=... to functions/.env.prod-x" in done.stdout
+    assert "[  ok   ] secrets: set in prod-x: FIREBRICK_AUTH_SECRET, INVITE_TOKEN_SECRET, SERVICE_TOKEN_KEYS" in (
+        done.stdout
+    )
 
 
 def test_declared_functions_tells_opt_in_declarations_apart() -> None:

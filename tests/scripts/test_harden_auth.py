@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 import httpx
-import pytest
 
 from firebrick.auth.passwords import MIN_LENGTH
 from scripts.lib import harden_auth
@@ -127,17 +126,6 @@ def test_dry_run_prints_every_field_and_sends_nothing() -> None:
     harden_auth.harden("prod-x", dry_run=True, transport=refuse, out=printed.append)
     assert printed[0] == f"would send: PATCH {CONFIG_URL}?updateMask={MASK}"
     assert json.loads("\n".join(printed[1:])) == FULL_BODY
-
-
-@pytest.fixture
-def auth_config(emulators: Emulators) -> Iterator[str]:
-    """The Auth emulator's config URL; whatever a test changes there is put back afterwards."""
-    url = harden_auth.config_url(emulators.project_id, emulators.auth)
-    saved = httpx.get(url, headers=ADMIN_HEADERS, timeout=30).raise_for_status().json()
-    yield url
-    # No update mask: the emulator then replaces sign-in, blocking functions and email
-    # privacy as a whole, so the other tests see the config they started with.
-    httpx.patch(url, json=saved, headers=ADMIN_HEADERS, timeout=30).raise_for_status()
 
 
 def test_the_auth_emulator_applies_the_hardening(

@@ -6,12 +6,13 @@ unchanged under uvicorn (`uvicorn firebrick.asgi:app`), the path to Cloud Run.
 
 from __future__ import annotations
 
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse
 
 from firebrick import opcount
+from firebrick.api.deps import require_app_check
 from firebrick.api.middleware import (
     BodyLimitMiddleware,
     FirestoreOpsMiddleware,
@@ -20,17 +21,26 @@ from firebrick.api.middleware import (
 )
 from firebrick.api.openapi import install_openapi
 from firebrick.api.problems import install_problem_handlers
-from firebrick.api.routes import ROUTERS
-from firebrick.config import Settings, get_settings
+from firebrick.api.routes import OPEN_ROUTERS, ROUTERS
+from firebrick.auth.app_check import APP_CHECK_HEADER
+from firebrick.config import Requirement, Settings, get_settings, require_configured
 from firebrick.logs import configure_logging
 
 API_PREFIX = "/v1"
+#: What the `api` function must have before it serves (main.py binds these secrets to it).
+API_REQUIRES: tuple[Requirement, ...] = (
+    "FIREBRICK_AUTH_SECRET",
+    "INVITE_TOKEN_SECRET",
+    "SERVICE_TOKEN_KEYS",
+    "WEB_API_KEY",
+)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
-    """A fully wired app; `settings` defaults to the process settings."""
+    """A fully wired app; `settings` defaults to the process settings. ConfigurationError names what is missing."""
     settings = settings or get_settings()
     configure_logging(settings.log_level)
+    require_configured(API_REQUIRES)
     app = FastAPI(
         title="Firebrick API",
         version="1.0.0",
@@ -45,8 +55,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_openapi(app)
 
     v1 = APIRouter(prefix=API_PREFIX)
+    app_check = [Depends(require_app_check)] if settings.enforce_app_check else []
     for router in ROUTERS:
-        v1.include_router(router)
+        v1.include_router(router, dependencies=[] if router in OPEN_ROUTERS else app_check)
     v1.add_api_route("/docs", _docs, include_in_schema=False, response_class=HTMLResponse)
     v1.add_api_route("/callables.schema.json", _callables_schema, include_in_schema=False)
     app.include_router(v1)
@@ -67,13 +78,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 "Idempotency-Key",
                 "X-Step-Up-Token",
                 "X-CSRF-Token",
+                APP_CHECK_HEADER,
             ],
             expose_headers=["ETag", "Location", "Idempotent-Replayed", "Retry-After", "X-Request-Id"],
             allow_credentials=True,
             max_age=600,
         )
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
-    app.add_middleware(RequestContextMiddleware)
+    app.add_middleware(
+        RequestContextMiddleware, project_id=settings.project_id, function=settings.function_target or "api"
+    )
     return app
 
 

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 from fastapi import Depends, Header, Path, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from firebrick.auth.app_check import APP_CHECK_HEADER, MAX_APP_CHECK_CHARS, verify_app_check_token
 from firebrick.auth.credentials import authenticate
 from firebrick.auth.principal import Principal
 from firebrick.auth.step_up import MAX_TOKEN_CHARS, STEP_UP_HEADER
@@ -20,7 +21,7 @@ from firebrick.clients import firestore_client
 from firebrick.context import Caller, RequestContext, request_context
 from firebrick.errors import Unauthenticated, raises
 from firebrick.etag import MAX_HEADER_CHARS
-from firebrick.logs import request_id_var
+from firebrick.logs import annotate, request_id_var
 from firebrick.models.common import ID_PATTERN, ListQuery
 from firebrick.models.projects import ProjectListQuery
 from firebrick.models.refs import CommentRef, MemberRef, OrgRef, ProjectRef, TaskRef, TokenRef
@@ -46,7 +47,7 @@ def current_principal(
         bearer = credentials.credentials
     elif request.headers.get("authorization"):
         raise Unauthenticated("A bearer token is required")
-    return authenticate(
+    principal = authenticate(
         Presented(
             bearer=bearer,
             session_cookie=request.cookies.get(SESSION_COOKIE),
@@ -55,6 +56,35 @@ def current_principal(
             origin=request.headers.get("origin"),
         )
     )
+    annotate(uid=principal.uid)
+    return principal
+
+
+@raises(verify_app_check_token, authenticate)
+def require_app_check(
+    request: Request,
+    token: Annotated[
+        str | None,
+        Header(
+            alias=APP_CHECK_HEADER,
+            max_length=MAX_APP_CHECK_CHARS,
+            description="App Check token of the calling app (required while App Check is enforced).",
+        ),
+    ] = None,
+) -> None:
+    """With App Check enforced (`api/app.py` adds this to the routers): a valid `X-Firebase-AppCheck` token.
+
+    Service tokens are exempt, but only valid ones, verified here: a made-up `fbst_`
+    bearer must not open the sign-in routes, which read no bearer themselves.
+    """
+    from firebrick.auth.credentials import Presented
+    from firebrick.auth.service_tokens import SERVICE_TOKEN_PREFIX
+
+    scheme, _, bearer = (request.headers.get("authorization") or "").partition(" ")
+    if scheme.lower() == "bearer" and bearer.strip().startswith(SERVICE_TOKEN_PREFIX):
+        authenticate(Presented(bearer=bearer.strip(), session_cookie=None, method=request.method))
+        return
+    verify_app_check_token(token)
 
 
 def current_context(request: Request) -> RequestContext:

@@ -1,4 +1,4 @@
-"""Pure-ASGI middleware: request IDs and access logs, body size limit, security headers.
+"""Pure-ASGI middleware: request IDs, trace and the access line, body size limit, security headers.
 
 Pure ASGI (not BaseHTTPMiddleware) keeps the per-request overhead to a few
 function calls, which matters on the warm path of a Cloud Function.
@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import logging
 import re
 import time
 from collections.abc import Awaitable, Callable, MutableMapping
@@ -16,7 +15,7 @@ from typing import Any
 
 from firebrick.errors import PayloadTooLarge
 from firebrick.ids import new_id
-from firebrick.logs import get_logger, log_event, request_id_var
+from firebrick.logs import log_request, log_scope, request_id_var, trace_fields
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -24,7 +23,6 @@ Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
-logger = get_logger("api.access")
 _SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
 SECURITY_HEADERS: list[tuple[bytes, bytes]] = [
@@ -68,7 +66,16 @@ class HttpMiddleware:
 
 
 class RequestContextMiddleware(HttpMiddleware):
-    """Give each request an ID (caller's if safe, else new), echo it, log one access line."""
+    """Give each request an ID (caller's if safe, else new), echo it, log one access line.
+
+    The line carries the trace (`X-Cloud-Trace-Context` / `traceparent`), the function,
+    the caller's uid (`deps.current_principal` annotates it) and the path's org id.
+    """
+
+    def __init__(self, app: ASGIApp, project_id: str, function: str | None) -> None:
+        super().__init__(app)
+        self.project_id = project_id
+        self.function = function
 
     async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         incoming = _header(scope, b"x-request-id")
@@ -76,6 +83,7 @@ class RequestContextMiddleware(HttpMiddleware):
         token = request_id_var.set(request_id)
         started = time.perf_counter()
         status = 500
+        trace = trace_fields(self.project_id, _header(scope, b"x-cloud-trace-context"), _header(scope, b"traceparent"))
 
         async def send_with_id(message: Message) -> None:
             nonlocal status
@@ -85,24 +93,17 @@ class RequestContextMiddleware(HttpMiddleware):
                 message["headers"] = [*message["headers"], (b"x-request-id", request_id.encode())]
             await send(message)
 
-        try:
-            await self.app(scope, receive, send_with_id)
-        finally:
-            log_event(
-                logger,
-                logging.INFO,
-                f"{scope['method']} {scope['path']} {status}",
-                httpRequest={
-                    "requestMethod": scope["method"],
-                    "requestUrl": scope["path"],
-                    "status": status,
-                    "latency": f"{time.perf_counter() - started:.6f}s",
-                },
-            )
-            # a2wsgi may close the coroutine from another context once the response is sent
-            # (seen with 204s): the variable then belongs to that context, nothing to reset here.
-            with contextlib.suppress(ValueError):
-                request_id_var.reset(token)
+        with log_scope(function=self.function, **trace):
+            try:
+                await self.app(scope, receive, send_with_id)
+            finally:
+                # Routing fills the scope's path parameters in place.
+                org_id = (scope.get("path_params") or {}).get("orgId")
+                log_request(scope["method"], scope["path"], status, started, **({"orgId": org_id} if org_id else {}))
+                # a2wsgi may close the coroutine from another context once the response is sent
+                # (seen with 204s): the variable then belongs to that context, nothing to reset here.
+                with contextlib.suppress(ValueError):
+                    request_id_var.reset(token)
 
 
 class BodyLimitMiddleware(HttpMiddleware):

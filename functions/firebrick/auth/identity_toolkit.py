@@ -62,7 +62,7 @@ def _reason(response: httpx.Response) -> str:
 
 
 def _post(url: str, **kwargs: Any) -> dict[str, Any]:
-    params = {"key": get_settings().web_api_key}
+    params = {"key": get_settings().identity_toolkit_key}
     try:
         response = _http().post(url, params=params, **kwargs)
     except httpx.HTTPError as exc:

@@ -14,6 +14,7 @@ from firebrick.policy import Role
 class PrincipalKind(StrEnum):
     user = "user"  # a Firebase Auth user (ID token or session cookie)
     service = "service"  # a service token bound to one org
+    operator = "operator"  # a person running scripts/admin with the project's credentials; never from a request
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,10 +3,13 @@
 Signatures, expiry, issuer and audience are checked by firebase_admin (public
 keys cached per their Cache-Control). Revocation needs the user record
 (`tokensValidAfterTime`, `disabled`): one Auth lookup, which we reuse for
-`revocation_cache_seconds` per uid. A logout in this instance evicts at once;
-elsewhere a revoked credential is refused within that window (the staleness
-window, 30 s by default). The Auth emulator implements revocation too, so the
-same path runs in tests.
+`revocation_cache_seconds` per uid. Every change to a user's access made in
+this process (logout, account deletion, `scripts/admin` revoke-*, disable) goes
+through `forget_user`, which evicts at once and also keeps a lookup that was
+already in flight from caching its older answer. Other instances refuse a
+revoked credential or a disabled user within that window (30 s by default;
+`REVOCATION_CACHE_SECONDS=0` asks Auth on every request). The Auth emulator
+implements revocation too, so the same path runs in tests.
 """
 
 from __future__ import annotations
@@ -29,12 +32,32 @@ _INVALID = "Invalid or expired credentials"
 _user_states: dict[str, tuple[float, float, bool]] = {}
 _states_lock = threading.Lock()
 _MAX_CACHED = 10_000
+#: Moves on every `forget_user`: a lookup started before it must not cache what it read.
+_forgotten = 0
 
 
 def forget_user(uid: str) -> None:
-    """Drop the cached revocation state of `uid` (after logout/revoke in this instance)."""
+    """Drop the cached revocation state of `uid`: its access just changed (revoked, disabled, deleted)."""
+    global _forgotten
     with _states_lock:
         _user_states.pop(uid, None)
+        _forgotten += 1
+
+
+def revoke_user_sessions(uid: str, *, issued_up_to: float) -> None:
+    """Revoke every refresh token and session of `uid`: credentials issued up to `issued_up_to` stop working.
+
+    Firebase compares whole seconds (`auth_time < validSince`), so this waits (about
+    a second at most) until the clock has left the second of `issued_up_to`:
+    otherwise a credential issued in that very second would survive.
+    """
+    from firebase_admin import auth
+
+    deadline = time.monotonic() + 1.5
+    while int(time.time()) <= int(issued_up_to) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    auth.revoke_refresh_tokens(uid, app=firebase_app())
+    forget_user(uid)
 
 
 def _user_state(uid: str) -> tuple[float, bool]:
@@ -45,6 +68,7 @@ def _user_state(uid: str) -> tuple[float, bool]:
     now_mono = time.monotonic()
     with _states_lock:
         cached = _user_states.get(uid)
+        generation = _forgotten
     if cached and cached[0] > now_mono:
         return cached[1], cached[2]
     try:
@@ -55,6 +79,8 @@ def _user_state(uid: str) -> tuple[float, bool]:
     state = (now_mono + ttl, valid_after, bool(user.disabled))
     if ttl > 0:
         with _states_lock:
+            if generation != _forgotten:
+                return valid_after, bool(user.disabled)  # access changed meanwhile: answer, do not keep
             if len(_user_states) >= _MAX_CACHED:
                 _user_states.clear()  # crude bound; a cold cache only costs lookups
             _user_states[uid] = state

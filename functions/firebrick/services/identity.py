@@ -8,7 +8,6 @@ request context. Talks to Firebase Auth through the Identity Toolkit REST API
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -19,7 +18,7 @@ from firebrick.auth import mfa
 from firebrick.auth.domains import email_domain_blocked
 from firebrick.auth.passwords import password_problems
 from firebrick.auth.step_up import issue_step_up_token, require_step_up
-from firebrick.auth.tokens import decode_firebase_id_token, forget_user
+from firebrick.auth.tokens import decode_firebase_id_token, revoke_user_sessions
 from firebrick.clients import firebase_app
 from firebrick.config import get_settings
 from firebrick.context import Caller, RequestContext
@@ -179,19 +178,11 @@ def refresh(refresh_token: str) -> Tokens:
 def revoke_sessions(caller: Caller, *, action: str = "auth.logout") -> None:
     """Revoke every refresh token and session of the user; their current ID tokens stop working.
 
-    Revocation compares whole seconds (`auth_time < validSince`), so when the
-    credential was issued this very second we wait for the next one: otherwise
-    the presented token would survive its own logout.
+    Everything issued up to the presented credential's sign-in goes, that credential
+    included (`revoke_user_sessions` waits out its second when it is this one).
     """
-    from firebase_admin import auth
-
     require_user(caller)
-    auth_time = int(caller.principal.claims.get("auth_time", 0))
-    deadline = time.monotonic() + 1.5
-    while int(time.time()) <= auth_time and time.monotonic() < deadline:
-        time.sleep(0.05)
-    auth.revoke_refresh_tokens(caller.uid, app=firebase_app())
-    forget_user(caller.uid)
+    revoke_user_sessions(caller.uid, issued_up_to=float(caller.principal.claims.get("auth_time", 0)))
     _audit_own(caller, action)
 
 

@@ -18,3 +18,6 @@ ROUTERS: list[APIRouter] = [
     tokens.audit_router,
     tokens.jwks_router,
 ]
+
+#: Open even with App Check enforced: the liveness probe, and the keys machines verify service tokens with.
+OPEN_ROUTERS: tuple[APIRouter, ...] = (health.router, tokens.jwks_router)
