@@ -95,10 +95,13 @@ def _dependants(dependant: Dependant) -> Iterator[Dependant]:
         yield from _dependants(sub)
 
 
-def operation_errors(route: APIRoute) -> set[type[FirebrickError]]:
-    """Every error `route` can answer: its code's and dependencies' declared errors, plus the adapter's."""
+def operation_errors(route: APIRoute, dependant: Dependant) -> set[type[FirebrickError]]:
+    """Every error `route` can answer: its code's and dependencies' declared errors, plus the adapter's.
+
+    `dependant` is the route's as included (with its routers' dependencies, e.g. App Check).
+    """
     called = [fn for fn in referenced_functions(route.endpoint) if is_declared(fn)]
-    dependants = list(_dependants(route.dependant))
+    dependants = list(_dependants(dependant))
     dependencies = [d.call for d in dependants[1:] if d.call is not None]
     errors = declared_errors([*called, *dependencies]) | _ALWAYS
     if any(d.body_params for d in dependants):
@@ -147,13 +150,13 @@ def _success(route: APIRoute, responses: dict[str, Any]) -> None:
         responses["304"] = {"description": "Not modified (`If-None-Match` names the current version)", "headers": ETAG}
 
 
-def _operations(app: FastAPI) -> Iterator[tuple[APIRoute, str, str]]:
-    """(route, path as documented, method) of every documented operation, through included routers."""
+def _operations(app: FastAPI) -> Iterator[tuple[APIRoute, Dependant, str, str]]:
+    """(route, its dependant as included, path as documented, method) of every documented operation."""
     for context in iter_route_contexts(app.routes):
         route = context.original_route
         if isinstance(route, APIRoute) and route.include_in_schema and context.path_format:
             for method in context.methods or ():
-                yield route, context.path_format, method.lower()
+                yield route, context.dependant, context.path_format, method.lower()
 
 
 # --- Links: from a create to the operations on what it created ---------------------------------
@@ -202,11 +205,11 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
     components["Problem"] = problem
     for unused in ("HTTPValidationError", "ValidationError"):
         components.pop(unused, None)
-    for route, path, method in _operations(app):
+    for route, dependant, path, method in _operations(app):
         operation = schema["paths"][path][method]
         responses = {k: v for k, v in operation.get("responses", {}).items() if k[:1] not in ("4", "5")}
         _success(route, responses)
-        responses.update(error_responses(operation_errors(route)))
+        responses.update(error_responses(operation_errors(route, dependant)))
         operation["responses"] = responses
         for parameter in operation.get("parameters", ()):
             drop_null(parameter["schema"])  # an optional header or query value is absent, never null
