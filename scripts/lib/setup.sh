@@ -166,6 +166,8 @@ setup_all() {
   select_emulators
   setup_firebase_config
   export PATH="$ROOT/node_modules/.bin:$PATH"
+  # No keep-alive between the Functions emulator and its Python workers (see the file).
+  export NODE_OPTIONS="--require \"$ROOT/scripts/lib/emulator_no_keepalive.cjs\"${NODE_OPTIONS:+ $NODE_OPTIONS}"
   # The functions emulator's code discovery must finish within this many seconds.
   export FUNCTIONS_DISCOVERY_TIMEOUT="${FUNCTIONS_DISCOVERY_TIMEOUT:-30}"
 }
