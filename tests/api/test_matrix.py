@@ -380,10 +380,11 @@ def registered_routes() -> set[tuple[str, str]]:
     from fastapi.routing import iter_route_contexts
 
     from firebrick.api.app import create_app
+    from firebrick.api.lazy_routes import with_every_route
 
     return {
         (method, context.path)
-        for context in iter_route_contexts(create_app().routes)
+        for context in iter_route_contexts(with_every_route(create_app()).routes)
         for method in context.methods or ()
         if method not in ("HEAD", "OPTIONS")
     }

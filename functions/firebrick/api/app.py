@@ -6,22 +6,23 @@ unchanged under uvicorn (`uvicorn firebrick.asgi:app`), the path to Cloud Run.
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, FastAPI
+from typing import Any
+
+from fastapi import APIRouter, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse
 
 from firebrick import opcount
-from firebrick.api.deps import require_app_check
+from firebrick.api.lazy_routes import IncludeRoutesMiddleware, LazyRoutes
 from firebrick.api.middleware import (
     BodyLimitMiddleware,
     FirestoreOpsMiddleware,
     RequestContextMiddleware,
     SecurityHeadersMiddleware,
 )
-from firebrick.api.openapi import install_openapi
 from firebrick.api.problems import install_problem_handlers
-from firebrick.api.routes import OPEN_ROUTERS, ROUTERS
+from firebrick.api.routes import MODULES
 from firebrick.auth.app_check import APP_CHECK_HEADER
 from firebrick.config import Requirement, Settings, get_settings, require_configured
 from firebrick.logs import configure_logging
@@ -52,16 +53,25 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         generate_unique_id_function=lambda route: route.name,
     )
     install_problem_handlers(app)
-    install_openapi(app)
+    routes = app.state.lazy_routes = LazyRoutes(app, API_PREFIX, app_check=settings.enforce_app_check)
 
+    def openapi() -> dict[str, Any]:
+        """The document (`api/openapi.py`), built with every route module on first request, then kept."""
+        routes.include(MODULES)
+        if not app.openapi_schema:
+            from firebrick.api.openapi import build_openapi
+
+            app.openapi_schema = build_openapi(app)
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
     v1 = APIRouter(prefix=API_PREFIX)
-    app_check = [Depends(require_app_check)] if settings.enforce_app_check else []
-    for router in ROUTERS:
-        v1.include_router(router, dependencies=[] if router in OPEN_ROUTERS else app_check)
     v1.add_api_route("/docs", _docs, include_in_schema=False, response_class=HTMLResponse)
     v1.add_api_route("/callables.schema.json", _callables_schema, include_in_schema=False)
     app.include_router(v1)
 
+    # First added, innermost: route modules are included just before routing needs them.
+    app.add_middleware(IncludeRoutesMiddleware, routes=routes)
     # Outermost last: request context wraps everything so even 413s carry an ID.
     if opcount.enabled():
         app.add_middleware(FirestoreOpsMiddleware)

@@ -215,14 +215,3 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
             drop_null(parameter["schema"])  # an optional header or query value is absent, never null
     add_links(schema["paths"])
     return schema
-
-
-def install_openapi(app: FastAPI) -> None:
-    """Serve `build_openapi(app)` as the app's document (built on first request, then kept)."""
-
-    def openapi() -> dict[str, Any]:
-        if not app.openapi_schema:
-            app.openapi_schema = build_openapi(app)
-        return app.openapi_schema
-
-    app.openapi = openapi  # type: ignore[method-assign]

@@ -12,7 +12,6 @@ from fastapi.routing import iter_route_contexts
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
-from firebrick.api.deps import current_context
 from firebrick.errors import PROBLEM_TYPE_BASE, FirebrickError, ValidationFailed, unavailable_dependency
 from firebrick.logs import get_logger, log_event
 
@@ -30,6 +29,12 @@ _HTTP_CODES = {
     413: "payload_too_large",
     415: "unsupported_media_type",
 }
+
+
+def _client_ip(request: Request) -> str | None:
+    from firebrick.api.deps import current_context  # deps imports the models: not on a cold start's path
+
+    return current_context(request).client_ip
 
 
 class ProblemResponse(JSONResponse):
@@ -60,7 +65,7 @@ async def _on_firebrick_error(request: Request, exc: Exception) -> ProblemRespon
             code=exc.code,
             status=exc.status,
             path=request.url.path,
-            ip=current_context(request).client_ip,
+            ip=_client_ip(request),
         )
     return problem_response(exc, request)
 
