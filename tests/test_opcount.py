@@ -44,3 +44,24 @@ def test_counts_reads_writes_and_empty_queries(counting_client) -> None:  # type
 def test_nothing_is_counted_outside_a_request(counting_client) -> None:  # type: ignore[no-untyped-def]
     counting_client.document("things/x").set({"n": 1})
     assert opcount.current_counter.get() is None
+
+
+def test_counts_only_writes_that_happened(counting_client) -> None:  # type: ignore[no-untyped-def]
+    from google.api_core.exceptions import Conflict
+
+    counting_client.document("things/taken").set({"n": 0})
+    counter = opcount.OpCounter()
+    token = opcount.current_counter.set(counter)
+    try:
+        with pytest.raises(Conflict):  # a failed commit writes nothing
+            counting_client.document("things/taken").create({"n": 1})
+        assert counter.writes == 0
+
+        bulk = counting_client.bulk_writer()  # BatchWrite: each applied write counts
+        for i in range(4):
+            bulk.set(counting_client.document(f"things/b{i}"), {"n": i})
+        bulk.create(counting_client.document("things/taken"), {"n": 2})  # refused: exists
+        bulk.close()
+        assert counter.writes == 4
+    finally:
+        opcount.current_counter.reset(token)

@@ -2,9 +2,11 @@
 
 Enabled with FIREBRICK_COUNT_FIRESTORE_OPS=1 against the emulator: a gRPC
 interceptor on the client's channel adds up what Firestore would bill (a document
-returned is a read, a query returning nothing still costs one, each write in a
-commit is a write) into the counter of the current request, and the API echoes
-it in `X-Firestore-Reads`/`X-Firestore-Writes`. Off in production: zero cost.
+returned is a read, a query returning nothing still costs one, each write of a
+commit that succeeded is a write, each write a BatchWrite applied is a write)
+into the counter of the current request, and the API echoes it in
+`X-Firestore-Reads`/`X-Firestore-Writes`. A commit that failed (contention, a
+precondition) wrote nothing. Off in production: zero cost.
 """
 
 from __future__ import annotations
@@ -80,10 +82,13 @@ def instrument(channel: grpc.Channel) -> grpc.Channel:
     class CountingInterceptor(grpc.UnaryUnaryClientInterceptor, grpc.UnaryStreamClientInterceptor):  # type: ignore[misc]
         def intercept_unary_unary(self, continuation: Callable[..., Any], details: Any, request: Any) -> Any:
             method = details.method
-            if method.endswith("/Commit"):
-                _count(writes=len(request.writes))
             outcome = continuation(details, request)
-            if method.endswith("/GetDocument"):
+            failed = outcome.exception() is not None
+            if method.endswith("/Commit") and not failed:
+                _count(writes=len(request.writes))
+            elif method.endswith("/BatchWrite") and not failed:
+                _count(writes=sum(1 for status in outcome.result().status if status.code == 0))
+            elif method.endswith("/GetDocument"):
                 _count(reads=1)
             elif method.endswith("/ListDocuments") and outcome.exception() is None:
                 _count(reads=max(len(outcome.result().documents), 1))

@@ -64,7 +64,7 @@ def test_billed_operations_per_request(
     first = counted_api.post(tasks, json={"title": "k"}, headers=keyed)
     assert ops(first) == (2, 3)  # + ledger reserve and completion
     replay = counted_api.post(tasks, json={"title": "k"}, headers=keyed)
-    assert ops(replay) == (2, 1)  # ledger read, membership re-check; the refused create-if-absent
+    assert ops(replay) == (2, 0)  # ledger read, membership re-check; the refused create-if-absent writes nothing
 
     url = f"{tasks}/{task.json()['id']}"
     fetched = counted_api.get(url, headers=member.headers)
