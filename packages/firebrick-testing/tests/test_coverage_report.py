@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
+
+import pytest
 
 from firebrick_testing import RulesCoverage
 
@@ -88,3 +92,27 @@ def test_merged_adds_reports_of_the_same_source_only() -> None:
     assert [(c.allowed, c.denied) for c in merged.conditions] == [(5, 1), (0, 2)]
     assert merged.covered_count == 1
     assert not report(node("isOwner()"), node(WRITE)).evaluated
+
+
+def test_saved_reports_of_separate_runs_merge_and_gate(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from firebrick_testing.coverage import main
+
+    one = report(node("isOwner()", (TRUE, 1)), node(WRITE, (FALSE, 2)))
+    two = report(node("isOwner()", (FALSE, 1)), node(WRITE))
+    assert RulesCoverage.from_json(json.loads(json.dumps(one.to_json()))) == one
+    paths = []
+    for name, run in (("one.json", one), ("two.json", two)):
+        paths.append(tmp_path / name)
+        paths[-1].write_text(json.dumps(run.to_json()))
+
+    assert main(["--gate", *map(str, paths)]) == 1  # the write condition was only ever denied
+    out = capsys.readouterr().out
+    assert out.splitlines()[0] == "rules coverage: 1/2 allow conditions seen both allowed and denied"
+    assert "NOT COVERED: a.rules:9" in out
+
+    exemptions = tmp_path / "exempt.json"
+    exemptions.write_text(json.dumps([{"expression": WRITE, "reason": "guarded by an earlier check"}]))
+    assert main(["--gate", "--exemptions", str(exemptions), *map(str, paths)]) == 0
+    out = capsys.readouterr().out
+    assert out.splitlines()[0] == "rules coverage: 1/1 allow conditions seen both allowed and denied (1 exempted)"
+    assert main([str(paths[0])]) == 0  # without --gate it only reports

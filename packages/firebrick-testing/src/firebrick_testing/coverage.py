@@ -11,14 +11,23 @@ often it evaluated to each value. An allow condition's values are
 `{"undefined": {}}` (no outcome recorded: neither). Conditions that are literals
 (`if true`, `if false`, `allow read;`) are not in the report. The counts survive
 document wipes and are reset when rules are loaded.
+
+Reports of separate runs (e.g. suites split across emulator instances) merge:
+`--rules-coverage-json FILE` saves a run's report, and
+`python -m firebrick_testing.coverage [--gate] [--exemptions FILE] FILE...` adds
+them up, prints the summary and, with `--gate`, exits 1 when a condition that no
+exemption names was not seen both allowed and denied.
 """
 
 from __future__ import annotations
 
+import argparse
+import json
 import re
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
-from pathlib import PurePath
+import sys
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass, replace
+from pathlib import Path, PurePath
 from typing import Any
 
 _WHITESPACE = re.compile(r"\s+")
@@ -161,3 +170,66 @@ class RulesCoverage:
     def evaluated(self) -> bool:
         """Whether any condition has been evaluated at all."""
         return any(c.allowed or c.denied for c in self.conditions)
+
+    def to_json(self) -> dict[str, Any]:
+        """A JSON-able form (`from_json` reads it back), to merge reports of separate runs."""
+        return {"files": [list(f) for f in self.files], "conditions": [asdict(c) for c in self.conditions]}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> RulesCoverage:
+        files = tuple((str(name), str(content)) for name, content in data["files"])
+        return cls(files, tuple(ConditionCoverage(**c) for c in data["conditions"]))
+
+
+# -- the gate ----------------------------------------------------------------------------------
+
+
+def _key(expression: str) -> str:
+    return " ".join(expression.split())
+
+
+def load_exemptions(path: str | Path | None) -> dict[str, str]:
+    """expression -> reason, from a JSON list of `{"expression": ..., "reason": ...}` (whitespace folded)."""
+    if not path:
+        return {}
+    return {_key(str(e["expression"])): str(e["reason"]) for e in json.loads(Path(path).read_text())}
+
+
+def ungated(report: RulesCoverage, exempt: Mapping[str, str]) -> list[ConditionCoverage]:
+    """The uncovered conditions that no exemption names (what fails the gate)."""
+    return [c for c in report.uncovered() if _key(c.expression) not in exempt]
+
+
+def gate_lines(report: RulesCoverage, exempt: Mapping[str, str], *, gate: bool) -> list[str]:
+    """`rules coverage: N/M ...`, then each uncovered condition, exempt (with its reason) or not."""
+    exempted = [c for c in report.uncovered() if _key(c.expression) in exempt]
+    total = len(report.conditions) - len(exempted)
+    line = f"rules coverage: {report.covered_count}/{total} allow conditions seen both allowed and denied"
+    lines = [line + (f" ({len(exempted)} exempted)" if exempted else "")]
+    for condition in report.uncovered():
+        reason = exempt.get(_key(condition.expression))
+        lines.append(f"  {f'exempt ({reason})' if reason else 'NOT COVERED'}: {condition}")
+    if gate and ungated(report, exempt):
+        lines.append("rules coverage gate: FAILED (cover the conditions above, or exempt one)")
+    return lines
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Merge saved reports (`--rules-coverage-json`), print the summary, optionally gate on it."""
+    parser = argparse.ArgumentParser(prog="python -m firebrick_testing.coverage", description=main.__doc__)
+    parser.add_argument("reports", nargs="+", type=Path, help="reports saved with --rules-coverage-json")
+    parser.add_argument("--gate", action="store_true", help="exit 1 when a condition is uncovered and not exempt")
+    parser.add_argument("--exemptions", type=Path, default=None, help="JSON list of {expression, reason}")
+    args = parser.parse_args(argv)
+    first, *rest = [RulesCoverage.from_json(json.loads(p.read_text())) for p in args.reports]
+    if any(not first.same_source(other) for other in rest):
+        print("rules coverage: the reports are of different rules sources", file=sys.stderr)
+        return 2
+    report = first.merged(rest)
+    exempt = load_exemptions(args.exemptions)
+    print("\n".join(gate_lines(report, exempt, gate=args.gate)))
+    return 1 if args.gate and ungated(report, exempt) else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

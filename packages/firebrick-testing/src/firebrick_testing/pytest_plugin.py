@@ -7,16 +7,19 @@ package never breaks a suite that runs without emulators.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 import pytest
+
+from firebrick_testing.coverage import RulesCoverage, gate_lines, load_exemptions, ungated
 
 if TYPE_CHECKING:
     import firebase_admin
 
     from firebrick_testing.context import RulesContext
-    from firebrick_testing.coverage import RulesCoverage
     from firebrick_testing.rules import RulesTestEnv
 
 _ENV = pytest.StashKey["RulesTestEnv"]()
@@ -42,6 +45,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="fail the run unless every allow condition (but the exempted) was seen both allowed and denied",
     )
     group.addoption(
+        "--rules-coverage-json",
+        default=None,
+        metavar="FILE",
+        help="also save the coverage report as JSON (merge runs: python -m firebrick_testing.coverage)",
+    )
+    group.addoption(
         "--rules-coverage-exemptions",
         default=None,
         metavar="FILE",
@@ -59,7 +68,8 @@ def _session_env(config: pytest.Config) -> RulesTestEnv:
 
 
 def _wants_coverage(config: pytest.Config) -> bool:
-    return bool(config.getoption("rules_coverage") or config.getoption("rules_coverage_gate"))
+    options = ("rules_coverage", "rules_coverage_gate", "rules_coverage_json")
+    return any(config.getoption(option) for option in options)
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
@@ -146,18 +156,6 @@ def firebase_app() -> Iterator[firebase_admin.App]:
         firebase_admin.delete_app(app)
 
 
-def _exemptions(config: pytest.Config) -> dict[str, str]:
-    """expression -> reason, from the exemptions file (expressions compared with whitespace folded)."""
-    import json
-    from pathlib import Path
-
-    path = config.getoption("rules_coverage_exemptions")
-    if not path:
-        return {}
-    entries = json.loads(Path(path).read_text())
-    return {_key(str(e["expression"])): str(e["reason"]) for e in entries}
-
-
 def pytest_sessionfinish(session: pytest.Session) -> None:
     config = session.config
     env = config.stash.get(_ENV, None)
@@ -172,19 +170,14 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     finally:
         env.close()
     report = config.stash.get(_COVERAGE, None)
+    saved = config.getoption("rules_coverage_json")
+    if saved and isinstance(report, RulesCoverage):
+        Path(saved).write_text(json.dumps(report.to_json()))
     if config.getoption("rules_coverage_gate") and session.exitstatus == pytest.ExitCode.OK:
-        missing = _ungated(report, _exemptions(config)) if not isinstance(report, str) and report else None
+        exempt = load_exemptions(config.getoption("rules_coverage_exemptions"))
+        missing = ungated(report, exempt) if isinstance(report, RulesCoverage) else None
         if missing is None or missing:
             session.exitstatus = pytest.ExitCode.TESTS_FAILED
-
-
-def _key(expression: str) -> str:
-    return " ".join(expression.split())
-
-
-def _ungated(report: RulesCoverage, exempt: dict[str, str]) -> list[str]:
-    """The uncovered conditions that no exemption names."""
-    return [str(c) for c in report.uncovered() if _key(c.expression) not in exempt]
 
 
 def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
@@ -195,13 +188,6 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
     if isinstance(report, str):
         terminalreporter.write_line(f"rules coverage: {report}")
         return
-    exempt = _exemptions(config)
-    exempted = [c for c in report.uncovered() if _key(c.expression) in exempt]
-    total = len(report.conditions) - len(exempted)
-    line = f"rules coverage: {report.covered_count}/{total} allow conditions seen both allowed and denied"
-    terminalreporter.write_line(line + (f" ({len(exempted)} exempted)" if exempted else ""))
-    for condition in report.uncovered():
-        reason = exempt.get(_key(condition.expression))
-        terminalreporter.write_line(f"  {f'exempt ({reason})' if reason else 'NOT COVERED'}: {condition}")
-    if config.getoption("rules_coverage_gate") and _ungated(report, exempt):
-        terminalreporter.write_line("rules coverage gate: FAILED (cover the conditions above, or exempt one)")
+    exempt = load_exemptions(config.getoption("rules_coverage_exemptions"))
+    for line in gate_lines(report, exempt, gate=config.getoption("rules_coverage_gate")):
+        terminalreporter.write_line(line)
