@@ -31,6 +31,8 @@ from tests.support.orgs import PrincipalsOrg, SeededOrg, seed_org, seed_principa
 if TYPE_CHECKING:
     from google.cloud.firestore import Client
 
+pytest_plugins = ["tests.support.shards"]
+
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Tests that need background triggers run last, so the hub's switch flips once."""

@@ -95,9 +95,7 @@ def test_one_access_line_per_request_with_trace_ids_and_outcome(
 ) -> None:
     org = make_org(roles=("member",))
     member = org["member"]
-    response = local_api.get(
-        f"/v1/orgs/{org.org_id}", headers={**member.headers, "X-Cloud-Trace-Context": CLOUD_TRACE}
-    )
+    response = local_api.get(f"/v1/orgs/{org.org_id}", headers={**member.headers, "X-Cloud-Trace-Context": CLOUD_TRACE})
     assert response.status_code == 200
     (line,) = captured.requests(at_least=1)
     project = line[logs.TRACE].split("/")[1]
@@ -254,4 +252,3 @@ def test_the_leak_check_finds_what_it_looks_for() -> None:
     lines = ['{"message": "GET /x 200", "latency": "0.123456s"}', '{"token": "eyJabc.def"}']
     assert leaks(lines, {"token": "eyJabc.def", "code": "123456", "other": "654321"}) == ["token"]
     assert leaks(['{"code": 123456}'], {"code": "123456"}) == ["code"]
-

@@ -45,7 +45,10 @@ def audit_actions(db: Client) -> list[str]:
 
 
 def test_revoke_admin_ends_support_reads_at_once(
-    local_api: httpx.Client, operator: Caller, admin_db: Client, make_org: Callable[..., SeededOrg],
+    local_api: httpx.Client,
+    operator: Caller,
+    admin_db: Client,
+    make_org: Callable[..., SeededOrg],
     make_user: Callable[..., AuthUser],
 ) -> None:
     org = make_org(roles=("owner",))
@@ -63,7 +66,10 @@ def test_revoke_admin_ends_support_reads_at_once(
 
 
 def test_disable_refuses_the_users_next_request(
-    local_api: httpx.Client, operator: Caller, admin_db: Client, make_user: Callable[..., AuthUser],
+    local_api: httpx.Client,
+    operator: Caller,
+    admin_db: Client,
+    make_user: Callable[..., AuthUser],
     auth_emulator: AuthEmulator,
 ) -> None:
     user = make_user(sign_in=True)
