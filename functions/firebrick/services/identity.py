@@ -96,7 +96,7 @@ def tokens_from(tokens: idt.TokenSet) -> Tokens:
 # --- registration -------------------------------------------------------------------------
 
 
-@raises(ValidationFailed, rate_limit.consume, Conflict, _unexpected)
+@raises(ValidationFailed, rate_limit.spend, Conflict, _unexpected)
 def register(db: Client, email: str, password: str, display_name: str, *, ctx: RequestContext) -> Tokens:
     """Create the Auth user and `users/{uid}` together; on a failed profile write the user is deleted."""
     problems = password_problems(password, email)
@@ -105,7 +105,7 @@ def register(db: Client, email: str, password: str, display_name: str, *, ctx: R
     if email_domain_blocked(email):
         raise ValidationFailed("This email domain is not accepted", reasons=["Email domain not accepted"])
     if ctx.client_ip:
-        rate_limit.consume(db, [(Limit("register-ip", get_settings().register_per_ip, 3600), ctx.client_ip)])
+        rate_limit.spend(db, [(Limit("register-ip", get_settings().register_per_ip, 3600), ctx.client_ip)])
     profile = profile_doc(display_name, email)
     try:
         tokens = idt.sign_up(email, password, str(profile["displayName"]))
@@ -140,22 +140,27 @@ def _compensate_sign_up(uid: str) -> None:
 # --- login, refresh, logout -----------------------------------------------------------------
 
 
-@raises(rate_limit.check, Unauthenticated, _unexpected)
+@raises(rate_limit.spend, Unauthenticated, _unexpected)
 def login(db: Client, email: str, password: str, *, ctx: RequestContext) -> Tokens:
-    """Password sign-in; one generic 401 for every credential failure; 429 after too many."""
+    """Password sign-in; one generic 401 for every credential failure; 429 after too many.
+
+    The attempt is counted before it is made (so parallel guesses cannot all slip
+    under the limit) and given back when it was not a wrong credential.
+    """
     email_limit, ip_limit = _login_limits()
     checks: list[rate_limit.Check] = [(email_limit, email)]
     if ctx.client_ip:
         checks.append((ip_limit, ctx.client_ip))
-    rate_limit.check(db, checks)
+    receipt = rate_limit.spend(db, checks)
     try:
         tokens = idt.sign_in_with_password(email, password)
     except idt.IdentityToolkitError as exc:
         if exc.reason in _CREDENTIAL_FAILURES or exc.reason == "BLOCKING_FUNCTION_ERROR_RESPONSE":
-            rate_limit.record(db, checks)
             record_audit(db, "auth.login_failed", actor_uid=None, target=email, ctx=ctx)
             raise Unauthenticated(GENERIC_LOGIN_FAILURE) from exc
+        rate_limit.refund(db, receipt)
         raise _unexpected(exc) from exc
+    rate_limit.refund(db, receipt)
     record_audit(db, "auth.login", actor_uid=tokens.uid, target=tokens.uid, ctx=ctx)
     return tokens_from(tokens)
 
@@ -217,17 +222,19 @@ def _audit_own(caller: Caller, action: str) -> None:
     record_audit(caller.db, action, actor_uid=caller.uid, target=caller.uid, ctx=caller.ctx)
 
 
-@raises(rate_limit.check, PermissionDenied, FailedPrecondition)
+@raises(rate_limit.spend, PermissionDenied, FailedPrecondition)
 def _checked_code(caller: Caller, verify: Callable[[], None], action: str) -> None:
-    """Run `verify`, counting failures per uid so codes cannot be brute-forced."""
-    checks: list[rate_limit.Check] = [(_totp_limit(), caller.uid)]
-    rate_limit.check(caller.db, checks)
+    """Run `verify`, counted first per uid so codes cannot be brute-forced (given back unless the code was wrong)."""
+    receipt = rate_limit.spend(caller.db, [(_totp_limit(), caller.uid)])
     try:
         verify()
     except PermissionDenied:
-        rate_limit.record(caller.db, checks)
         _audit_own(caller, f"{action}_failed")
         raise
+    except Exception:
+        rate_limit.refund(caller.db, receipt)
+        raise
+    rate_limit.refund(caller.db, receipt)
 
 
 @raises(require_user, _checked_code, mfa.confirm)
