@@ -119,6 +119,9 @@ class Settings(BaseSettings):
     # --- Orgs -------------------------------------------------------------------------
     #: How long an invitation stays valid.
     invite_ttl_hours: int = Field(default=72, ge=1, le=24 * 30)
+    #: Write commands a minute per user, and per org (service tokens count against their org); then 429.
+    writes_per_user_per_minute: int = Field(default=120, ge=1)
+    writes_per_org_per_minute: int = Field(default=1200, ge=1)
 
     @field_validator("enforce_app_check", mode="before")
     @classmethod

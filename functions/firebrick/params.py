@@ -85,6 +85,16 @@ SESSION_ALLOWED_ORIGINS = ListParam(
 # --- Orgs -----------------------------------------------------------------------------------
 
 INVITE_TTL_HOURS = IntParam("INVITE_TTL_HOURS", default=72, description="How long an invitation stays valid.")
+WRITES_PER_USER_PER_MINUTE = IntParam(
+    "WRITES_PER_USER_PER_MINUTE",
+    default=120,
+    description="Write commands (REST and callables) a user may make per minute; the next one gets 429.",
+)
+WRITES_PER_ORG_PER_MINUTE = IntParam(
+    "WRITES_PER_ORG_PER_MINUTE",
+    default=1200,
+    description="Write commands per org per minute, all its members and service tokens together; then 429.",
+)
 
 #: Every param above, in declaration order.
 ALL: tuple[Param[Any], ...] = tuple(value for value in list(globals().values()) if isinstance(value, Param))

@@ -35,6 +35,7 @@ from firebrick.errors import (
 )
 from firebrick.logs import get_logger, log_event
 from firebrick.models.auth import StepUpToken, Tokens, TotpEnrollment
+from firebrick.services.access import spend_write
 from firebrick.services.me import require_user
 from firebrick.services.profiles import profile_doc
 from firebrick.state import rate_limit
@@ -165,9 +166,9 @@ def login(db: Client, email: str, password: str, *, ctx: RequestContext) -> Toke
     return tokens_from(tokens)
 
 
-@raises(Unauthenticated, _unexpected)
-def refresh(refresh_token: str) -> Tokens:
-    """New tokens for a refresh token; refused once the user's tokens were revoked."""
+@raises(Unauthenticated, _unexpected, spend_write)
+def refresh(db: Client, refresh_token: str) -> Tokens:
+    """New tokens for a refresh token; refused once the user's tokens were revoked (a write: it spends the budget)."""
     try:
         tokens = idt.refresh(refresh_token)
     except idt.IdentityToolkitError as exc:
@@ -176,10 +177,11 @@ def refresh(refresh_token: str) -> Tokens:
         raise _unexpected(exc) from exc
     # Defence in depth: the new ID token must itself be current (not revoked, user enabled).
     decode_firebase_id_token(tokens.id_token)
+    spend_write(db, tokens.uid)
     return tokens_from(tokens)
 
 
-@raises(require_user)
+@raises(require_user, spend_write)
 def revoke_sessions(caller: Caller, *, action: str = "auth.logout") -> None:
     """Revoke every refresh token and session of the user; their current ID tokens stop working.
 
@@ -187,6 +189,7 @@ def revoke_sessions(caller: Caller, *, action: str = "auth.logout") -> None:
     included (`revoke_user_sessions` waits out its second when it is this one).
     """
     require_user(caller)
+    spend_write(caller.db, caller.principal)
     revoke_user_sessions(caller.uid, issued_up_to=float(caller.principal.claims.get("auth_time", 0)))
     _audit_own(caller, action)
 
@@ -194,12 +197,13 @@ def revoke_sessions(caller: Caller, *, action: str = "auth.logout") -> None:
 # --- sessions ---------------------------------------------------------------------------
 
 
-@raises(Unauthenticated)
+@raises(Unauthenticated, spend_write)
 def start_session(db: Client, id_token: str, *, ctx: RequestContext) -> tuple[str, str]:
     """A session cookie and its CSRF token, from a recent ID token."""
     from firebrick.auth.sessions import create_session_cookie, csrf_token_for
 
     cookie, principal = create_session_cookie(id_token)
+    spend_write(db, principal)
     record_audit(db, "auth.session_created", actor_uid=principal.uid, target=principal.uid, ctx=ctx)
     return cookie, csrf_token_for(cookie)
 
@@ -207,10 +211,11 @@ def start_session(db: Client, id_token: str, *, ctx: RequestContext) -> tuple[st
 # --- TOTP -------------------------------------------------------------------------------
 
 
-@raises(require_user, require_step_up)
+@raises(require_user, spend_write, require_step_up)
 def totp_enroll(caller: Caller, *, step_up_token: str | None = None) -> TotpEnrollment:
     """Start enrollment; replacing an active TOTP needs a step-up first."""
     require_user(caller)
+    spend_write(caller.db, caller.principal)
     require_step_up(caller, step_up_token)
     enrollment = mfa.enroll(caller.db, caller.uid, caller.principal.email)
     _audit_own(caller, "auth.mfa.totp_enroll_started")
@@ -237,17 +242,19 @@ def _checked_code(caller: Caller, verify: Callable[[], None], action: str) -> No
     rate_limit.refund(caller.db, receipt)
 
 
-@raises(require_user, _checked_code, mfa.confirm)
+@raises(require_user, spend_write, _checked_code, mfa.confirm)
 def totp_confirm(caller: Caller, code: str) -> None:
     require_user(caller)
+    spend_write(caller.db, caller.principal)
     _checked_code(caller, lambda: mfa.confirm(caller.db, caller.uid, code), "auth.mfa.totp_confirm")
     _audit_own(caller, "auth.mfa.totp_enabled")
 
 
-@raises(require_user, _checked_code, mfa.verify_code)
+@raises(require_user, spend_write, _checked_code, mfa.verify_code)
 def step_up(caller: Caller, code: str) -> StepUpToken:
     """A step-up token for a correct, unused TOTP code."""
     require_user(caller)
+    spend_write(caller.db, caller.principal)
     _checked_code(caller, lambda: mfa.verify_code(caller.db, caller.uid, code), "auth.mfa.step_up")
     _audit_own(caller, "auth.mfa.step_up")
     token, ttl = issue_step_up_token(caller.uid)

@@ -27,7 +27,7 @@ from firebrick.ids import new_id
 from firebrick.models.invites import InviteAccepted, InviteCreate, InviteCreated
 from firebrick.models.refs import OrgRef
 from firebrick.policy import Action, Role, authorize_role_change
-from firebrick.services.access import authorize
+from firebrick.services.access import authorize, spend_write
 from firebrick.services.documents import Versioned
 from firebrick.services.members import membership_doc
 from firebrick.transactions import run_in_transaction
@@ -159,7 +159,7 @@ def _decode(token: str) -> dict[str, Any]:
     return claims
 
 
-@raises(PermissionDenied, BadRequest, FailedPrecondition, Conflict)
+@raises(PermissionDenied, BadRequest, spend_write, FailedPrecondition, Conflict)
 def accept_invite(caller: Caller, token: str) -> InviteAccepted:
     """Join the org as the invited role; the caller's verified email must be the invited one."""
     db, principal = caller.db, caller.principal
@@ -167,6 +167,7 @@ def accept_invite(caller: Caller, token: str) -> InviteAccepted:
         raise PermissionDenied("Only users may accept invitations")
     claims = _decode(token)
     org_id, invite_id = claims["org"], claims["sub"]
+    spend_write(db, principal, org_id)  # a genuine token names the org: nobody else can spend its budget
     invite_ref = db.document(paths.invite(org_id, invite_id))
     member_ref = db.document(paths.member(org_id, principal.uid))
 

@@ -19,6 +19,7 @@ from firebrick.context import Caller
 from firebrick.errors import PermissionDenied, raises
 from firebrick.models.me import Me, Mfa
 from firebrick.policy import Role
+from firebrick.services.access import spend_write
 from firebrick.services.members import ensure_owner_remains, memberships_of
 from firebrick.transactions import run_in_transaction
 
@@ -55,7 +56,7 @@ def get_me(caller: Caller) -> Me:
     )
 
 
-@raises(require_user, require_step_up, ensure_owner_remains)
+@raises(require_user, spend_write, require_step_up, ensure_owner_remains)
 def delete_me(caller: Caller, *, step_up_token: str | None = None) -> None:
     """Delete the account and its personal data; 409 while the user is an org's last owner.
 
@@ -69,6 +70,7 @@ def delete_me(caller: Caller, *, step_up_token: str | None = None) -> None:
     from firebrick.clients import firebase_app
 
     require_user(caller)
+    spend_write(caller.db, caller.principal)
     require_step_up(caller, step_up_token)
     db, uid = caller.db, caller.uid
 

@@ -125,7 +125,7 @@ def remove_member(caller: Caller, member: MemberRef) -> None:
 
     def run(transaction: Transaction) -> None:
         # Outsiders: 404 before anything else is revealed; the policy decides the rest below.
-        access = authorize(caller, member.org_id, Action.read, transaction=transaction)
+        access = authorize(caller, member.org_id, Action.read, transaction=transaction, writing=True)
         ref, data = _target(caller, transaction, member)
         target = Role.named(data.get("role")) or Role.viewer
         is_self = member.uid == caller.uid

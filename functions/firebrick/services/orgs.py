@@ -24,7 +24,7 @@ from firebrick.models.common import Items
 from firebrick.models.orgs import Org
 from firebrick.models.refs import OrgRef
 from firebrick.policy import Action, Role
-from firebrick.services.access import authorize
+from firebrick.services.access import authorize, spend_write
 from firebrick.services.documents import Versioned
 from firebrick.services.members import membership_doc, memberships_of
 from firebrick.transactions import run_in_transaction
@@ -65,7 +65,7 @@ def _display_name(caller: Caller, transaction: Transaction) -> str | None:
     return name if isinstance(name, str) else caller.principal.claims.get("name")
 
 
-@raises(PermissionDenied, Conflict)
+@raises(PermissionDenied, spend_write, Conflict)
 def create_org(caller: Caller, name: str, org_id: str | None = None) -> Versioned[Org]:
     """A new org with the caller as its owner.
 
@@ -74,6 +74,7 @@ def create_org(caller: Caller, name: str, org_id: str | None = None) -> Versione
     """
     if caller.principal.kind != PrincipalKind.user:
         raise PermissionDenied("Only users may create organizations")
+    spend_write(caller.db, caller.principal)
     retry = org_id is not None  # a fresh id cannot exist yet: no need to look
     org_id = org_id or new_id()
     db = caller.db

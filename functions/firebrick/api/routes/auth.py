@@ -47,8 +47,8 @@ def login(db: Db, ctx: Ctx, body: LoginRequest) -> Tokens:
 
 
 @router.post("/refresh", summary="Exchange a refresh token for new tokens")
-def refresh(body: RefreshRequest) -> Tokens:
-    return identity.refresh(body.refresh_token)
+def refresh(db: Db, body: RefreshRequest) -> Tokens:
+    return identity.refresh(db, body.refresh_token)
 
 
 @router.post("/logout", status_code=204, summary="Revoke all the caller's sessions")
