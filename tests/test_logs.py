@@ -95,9 +95,7 @@ def test_one_access_line_per_request_with_trace_ids_and_outcome(
 ) -> None:
     org = make_org(roles=("member",))
     member = org["member"]
-    response = local_api.get(
-        f"/v1/orgs/{org.org_id}", headers={**member.headers, "X-Cloud-Trace-Context": CLOUD_TRACE}
-    )
+    response = local_api.get(f"/v1/orgs/{org.org_id}", headers={**member.headers, "X-Cloud-Trace-Context": CLOUD_TRACE})
     assert response.status_code == 200
     (line,) = captured.requests(at_least=1)
     project = line[logs.TRACE].split("/")[1]
@@ -208,7 +206,11 @@ def run_auth_flows(api: httpx.Client, flow: Flow) -> None:
     flow.keep("otpauth uri", enrolled["otpauthUri"])
     confirm = api.post("/v1/auth/mfa/totp/confirm", headers=bearer, json={"code": flow.keep("code", totp_code(secret))})
     assert confirm.status_code == 204, confirm.text
-    stepped = api.post("/v1/auth/mfa/step-up", headers=bearer, json={"code": flow.keep("code", totp_code(secret, 1))})
+    stepped = api.post(
+        "/v1/auth/mfa/step-up",
+        headers=bearer,
+        json={"code": flow.keep("code", totp_code(secret, 1)), "purpose": "delete_account"},
+    )
     assert stepped.status_code == 200, stepped.text
     flow.keep("step-up token", stepped.json()["stepUpToken"])
 
@@ -254,4 +256,3 @@ def test_the_leak_check_finds_what_it_looks_for() -> None:
     lines = ['{"message": "GET /x 200", "latency": "0.123456s"}', '{"token": "eyJabc.def"}']
     assert leaks(lines, {"token": "eyJabc.def", "code": "123456", "other": "654321"}) == ["token"]
     assert leaks(['{"code": 123456}'], {"code": "123456"}) == ["code"]
-

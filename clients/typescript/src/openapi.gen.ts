@@ -60,7 +60,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Trade a TOTP code for a short-lived step-up token */
+        /** Trade a TOTP code for a short-lived, single-use step-up token for one purpose */
         post: operations["step_up"];
         delete?: never;
         options?: never;
@@ -1035,6 +1035,17 @@ export interface components {
              */
             todo: number;
         };
+        /** StepUpRequest */
+        StepUpRequest: {
+            /** Code */
+            code: string;
+            /**
+             * Purpose
+             * @description The one sensitive action the step-up token will unlock (once)
+             * @enum {string}
+             */
+            purpose: "delete_org" | "grant_owner" | "create_service_token" | "delete_account" | "replace_totp";
+        };
         /** StepUpToken */
         StepUpToken: {
             /**
@@ -1474,7 +1485,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["TotpCodeRequest"];
+                "application/json": components["schemas"]["StepUpRequest"];
             };
         };
         responses: {
@@ -1775,7 +1786,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Step-up token from POST /v1/auth/mfa/step-up; required for this action once the caller has TOTP (403 `step_up_required` when missing, expired or not the caller's). */
+                /** @description Step-up token from POST /v1/auth/mfa/step-up, asked for this action's purpose; required once the caller has TOTP (403 `step_up_required` when missing, expired, another's, for another purpose or already used: each token unlocks one action). */
                 "X-Step-Up-Token"?: string;
             };
             path?: never;
@@ -2636,7 +2647,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Step-up token from POST /v1/auth/mfa/step-up; required for this action once the caller has TOTP (403 `step_up_required` when missing, expired or not the caller's). */
+                /** @description Step-up token from POST /v1/auth/mfa/step-up, asked for this action's purpose; required once the caller has TOTP (403 `step_up_required` when missing, expired, another's, for another purpose or already used: each token unlocks one action). */
                 "X-Step-Up-Token"?: string;
             };
             path?: never;
@@ -3139,7 +3150,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Step-up token from POST /v1/auth/mfa/step-up; required for this action once the caller has TOTP (403 `step_up_required` when missing, expired or not the caller's). */
+                /** @description Step-up token from POST /v1/auth/mfa/step-up, asked for this action's purpose; required once the caller has TOTP (403 `step_up_required` when missing, expired, another's, for another purpose or already used: each token unlocks one action). */
                 "X-Step-Up-Token"?: string;
             };
             path: {
@@ -3587,7 +3598,7 @@ export interface operations {
             header?: {
                 /** @description Client-chosen key (8-255 printable ASCII chars, e.g. a UUID). A retry with the same key and body returns the first response (header `Idempotent-Replayed: true`) and creates nothing; the same key with another body is a 422. Keys expire after 24 hours. */
                 "Idempotency-Key"?: string;
-                /** @description Step-up token from POST /v1/auth/mfa/step-up; required for this action once the caller has TOTP (403 `step_up_required` when missing, expired or not the caller's). */
+                /** @description Step-up token from POST /v1/auth/mfa/step-up, asked for this action's purpose; required once the caller has TOTP (403 `step_up_required` when missing, expired, another's, for another purpose or already used: each token unlocks one action). */
                 "X-Step-Up-Token"?: string;
             };
             path: {
@@ -4017,7 +4028,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Step-up token from POST /v1/auth/mfa/step-up; required for this action once the caller has TOTP (403 `step_up_required` when missing, expired or not the caller's). */
+                /** @description Step-up token from POST /v1/auth/mfa/step-up, asked for this action's purpose; required once the caller has TOTP (403 `step_up_required` when missing, expired, another's, for another purpose or already used: each token unlocks one action). */
                 "X-Step-Up-Token"?: string;
             };
             path: {
@@ -6703,7 +6714,7 @@ export interface operations {
             header?: {
                 /** @description Client-chosen key (8-255 printable ASCII chars, e.g. a UUID). A retry with the same key and body returns the first response (header `Idempotent-Replayed: true`) and creates nothing; the same key with another body is a 422. Keys expire after 24 hours. */
                 "Idempotency-Key"?: string;
-                /** @description Step-up token from POST /v1/auth/mfa/step-up; required for this action once the caller has TOTP (403 `step_up_required` when missing, expired or not the caller's). */
+                /** @description Step-up token from POST /v1/auth/mfa/step-up, asked for this action's purpose; required once the caller has TOTP (403 `step_up_required` when missing, expired, another's, for another purpose or already used: each token unlocks one action). */
                 "X-Step-Up-Token"?: string;
             };
             path: {

@@ -17,7 +17,7 @@ from firebrick.auth import identity_toolkit as idt
 from firebrick.auth import mfa
 from firebrick.auth.domains import email_domain_blocked
 from firebrick.auth.passwords import password_problems
-from firebrick.auth.step_up import issue_step_up_token, require_step_up
+from firebrick.auth.step_up import Purpose, issue_step_up_token, require_step_up
 from firebrick.auth.tokens import decode_firebase_id_token, revoke_user_sessions
 from firebrick.clients import firebase_app
 from firebrick.config import get_settings
@@ -216,7 +216,7 @@ def totp_enroll(caller: Caller, *, step_up_token: str | None = None) -> TotpEnro
     """Start enrollment; replacing an active TOTP needs a step-up first."""
     require_user(caller)
     spend_write(caller.db, caller.principal)
-    require_step_up(caller, step_up_token)
+    require_step_up(caller, step_up_token, Purpose.replace_totp).spend(caller.db)
     enrollment = mfa.enroll(caller.db, caller.uid, caller.principal.email)
     _audit_own(caller, "auth.mfa.totp_enroll_started")
     return TotpEnrollment(secret=enrollment.secret, otpauth_uri=enrollment.otpauth_uri)
@@ -251,11 +251,11 @@ def totp_confirm(caller: Caller, code: str) -> None:
 
 
 @raises(require_user, spend_write, _checked_code, mfa.verify_code)
-def step_up(caller: Caller, code: str) -> StepUpToken:
-    """A step-up token for a correct, unused TOTP code."""
+def step_up(caller: Caller, code: str, purpose: Purpose) -> StepUpToken:
+    """A step-up token for a correct, unused TOTP code, good for one action of `purpose`."""
     require_user(caller)
     spend_write(caller.db, caller.principal)
     _checked_code(caller, lambda: mfa.verify_code(caller.db, caller.uid, code), "auth.mfa.step_up")
     _audit_own(caller, "auth.mfa.step_up")
-    token, ttl = issue_step_up_token(caller.uid)
+    token, ttl = issue_step_up_token(caller.uid, purpose)
     return StepUpToken(step_up_token=token, expires_in=ttl)

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from firebrick import paths
 from firebrick.audit import audit_by
 from firebrick.auth.principal import PrincipalKind
-from firebrick.auth.step_up import require_step_up
+from firebrick.auth.step_up import Purpose, StepUp, require_step_up
 from firebrick.clock import now
 from firebrick.config import get_settings, secret_bytes
 from firebrick.context import Caller
@@ -61,18 +61,21 @@ def create_invite(
     """
     db, org_id = caller.db, org.org_id
     role = Role[body.role]
-    access = authorize(caller, org_id, Action.manage_members)
-    authorize_role_change(access, None, role)
-    if role == Role.owner:
-        require_step_up(caller, step_up_token)
     invite_id = invite_id or new_id()
+    ref = db.document(paths.invite(org_id, invite_id))
     issued = now()
     expires = issued + (ttl if ttl is not None else timedelta(hours=get_settings().invite_ttl_hours))
     token = _sign(invite_id, org_id, issued, expires)
-    batch = db.batch()
-    batch.create(
-        db.document(paths.invite(org_id, invite_id)),
-        {
+
+    def run(transaction: Transaction) -> None:
+        access = authorize(caller, org_id, Action.manage_members, transaction=transaction)
+        authorize_role_change(access, None, role)
+        step_up: StepUp | None = None
+        if role == Role.owner:
+            step_up = require_step_up(
+                caller, step_up_token, Purpose.grant_owner, transaction=transaction, subject=ref.path
+            )
+        invite = {
             "email": body.email,
             "role": role.name,
             "status": "pending",
@@ -80,17 +83,14 @@ def create_invite(
             "createdAt": issued,
             "createdBy": caller.uid,
             "tokenHash": token_hash(token),
-        },
-    )
-    audit_by(
-        caller,
-        "invite.created",
-        paths.invite(org_id, invite_id),
-        org_id=org_id,
-        details={"email": body.email, "role": role.name},
-        writer=batch,
-    )
-    batch.commit()
+        }
+        transaction.create(ref, invite)
+        details = {"email": body.email, "role": role.name}
+        audit_by(caller, "invite.created", ref.path, org_id=org_id, details=details, writer=transaction)
+        if step_up is not None:
+            step_up.spend(db, transaction)
+
+    run_in_transaction(db, run)
     return Versioned(InviteCreated(id=invite_id, token=token, expires_at=expires), None)
 
 
@@ -130,7 +130,7 @@ def reissue_invite_token(caller: Caller, org: OrgRef, invite_id: str, *, step_up
         raise NotFound("Invitation not found")
     authorize_role_change(access, None, role)
     if role == Role.owner:
-        require_step_up(caller, step_up_token)
+        require_step_up(caller, step_up_token, Purpose.grant_owner, subject=ref.path).spend(db)
     if data.get("status") != "pending":
         raise FailedPrecondition("This invitation was already used")
     token = _sign(invite_id, org_id, now(), data["expiresAt"])

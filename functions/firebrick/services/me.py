@@ -14,7 +14,7 @@ from firebrick import paths
 from firebrick.audit import record_audit
 from firebrick.auth.claims import claims_overflowed
 from firebrick.auth.principal import PrincipalKind
-from firebrick.auth.step_up import require_step_up
+from firebrick.auth.step_up import Purpose, require_step_up
 from firebrick.context import Caller
 from firebrick.errors import PermissionDenied, raises
 from firebrick.models.me import Me, Mfa
@@ -71,10 +71,11 @@ def delete_me(caller: Caller, *, step_up_token: str | None = None) -> None:
 
     require_user(caller)
     spend_write(caller.db, caller.principal)
-    require_step_up(caller, step_up_token)
     db, uid = caller.db, caller.uid
 
     def run(transaction: Transaction) -> None:
+        # The step-up's record goes with `userSecrets/{uid}`, deleted below: that spends it.
+        require_step_up(caller, step_up_token, Purpose.delete_account, transaction=transaction, subject=paths.user(uid))
         roles = memberships_of(db, uid, transaction=transaction)
         for org_id, role in sorted(roles.items()):
             if role == Role.owner:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from firebrick import paths
 from firebrick.audit import audit_by
 from firebrick.auth.principal import PrincipalKind
-from firebrick.auth.step_up import require_step_up
+from firebrick.auth.step_up import Purpose, require_step_up
 from firebrick.clock import now
 from firebrick.context import Caller
 from firebrick.errors import Conflict, NotFound, PermissionDenied, raises
@@ -163,7 +163,7 @@ def delete_org(caller: Caller, org: OrgRef, *, step_up_token: str | None = None)
     def run(transaction: Transaction) -> None:
         authorize(caller, org.org_id, Action.manage_org, transaction=transaction)
         # After authorize: outsiders still get 404, too-low roles 403 permission_denied.
-        require_step_up(caller, step_up_token)
+        step_up = require_step_up(caller, step_up_token, Purpose.delete_org, transaction=transaction, subject=org.path)
         snapshot = ref.get(transaction=transaction)
         if not snapshot.exists:
             raise _not_found()
@@ -176,6 +176,7 @@ def delete_org(caller: Caller, org: OrgRef, *, step_up_token: str | None = None)
             details={"name": (snapshot.to_dict() or {}).get("name")},
             writer=transaction,
         )
+        step_up.spend(caller.db, transaction)
 
     run_in_transaction(caller.db, run)
     delete_memberships(caller.db, org.org_id)
