@@ -18,6 +18,7 @@ from firebrick.api.middleware import (
     FirestoreOpsMiddleware,
     RequestContextMiddleware,
     SecurityHeadersMiddleware,
+    UnhandledErrorMiddleware,
 )
 from firebrick.api.openapi import install_openapi
 from firebrick.api.problems import install_problem_handlers
@@ -62,10 +63,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     v1.add_api_route("/callables.schema.json", _callables_schema, include_in_schema=False)
     app.include_router(v1)
 
-    # Outermost last: request context wraps everything so even 413s carry an ID.
+    # Outermost last: the request context and the security headers wrap everything, so even a
+    # 413 or the last-resort 500 carries an ID, the headers and no-store.
     if opcount.enabled():
         app.add_middleware(FirestoreOpsMiddleware)
-    app.add_middleware(SecurityHeadersMiddleware)
+    app.add_middleware(UnhandledErrorMiddleware)
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     if settings.cors_origin_list:
         app.add_middleware(
             CORSMiddleware,
@@ -84,7 +87,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             allow_credentials=True,
             max_age=600,
         )
-    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(
         RequestContextMiddleware, project_id=settings.project_id, function=settings.function_target or "api"
     )
