@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse
 
 from firebrick import opcount
@@ -102,6 +101,7 @@ def _callables_schema() -> JSONResponse:
 
 
 def _docs() -> HTMLResponse:
-    # A relative OpenAPI URL works both at /v1/docs and behind the Functions
-    # emulator's /<project>/<region>/api/v1/docs prefix.
-    return get_swagger_ui_html(openapi_url="openapi.json", title="Firebrick API docs")
+    """Swagger UI from integrity-pinned files under a strict CSP (`api/docs.py`)."""
+    from firebrick.api.docs import docs_page
+
+    return docs_page()

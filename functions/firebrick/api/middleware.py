@@ -33,13 +33,6 @@ SECURITY_HEADERS: list[tuple[bytes, bytes]] = [
     (b"cross-origin-opener-policy", b"same-origin"),
 ]
 _API_CSP = (b"content-security-policy", b"default-src 'none'; frame-ancestors 'none'")
-# Swagger UI loads its script and styles from a CDN; allow exactly that for the docs page.
-_DOCS_CSP = (
-    b"content-security-policy",
-    b"default-src 'none'; script-src 'unsafe-inline' https://cdn.jsdelivr.net; "
-    b"style-src https://cdn.jsdelivr.net; img-src https://fastapi.tiangolo.com data:; "
-    b"connect-src 'self'; frame-ancestors 'none'",
-)
 
 
 def _header(scope: Scope, name: bytes) -> str | None:
@@ -179,17 +172,19 @@ class UnhandledErrorMiddleware(HttpMiddleware):
 
 
 class SecurityHeadersMiddleware(HttpMiddleware):
-    """Add hardening headers to every response; API responses are never cached."""
+    """Add hardening headers to every response; API responses are never cached.
+
+    The CSP is the API's (nothing may load) unless the response set its own (`api/docs.py`).
+    """
 
     async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
-        is_docs = scope["path"].endswith("/docs")
-
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", []))
                 names = {k.lower() for k, _ in headers}
                 headers.extend(SECURITY_HEADERS)
-                headers.append(_DOCS_CSP if is_docs else _API_CSP)
+                if _API_CSP[0] not in names:
+                    headers.append(_API_CSP)
                 if b"cache-control" not in names:
                     headers.append((b"cache-control", b"no-store"))
                 message["headers"] = headers
