@@ -66,7 +66,7 @@ def delete_me(caller: Caller, *, step_up_token: str | None = None) -> None:
     """
     from firebase_admin import auth
 
-    from firebrick.auth.tokens import forget_user
+    from firebrick.auth.tokens import user_access_changed
     from firebrick.clients import firebase_app
 
     require_user(caller)
@@ -88,4 +88,4 @@ def delete_me(caller: Caller, *, step_up_token: str | None = None) -> None:
 
     run_in_transaction(db, run)
     auth.delete_user(uid, app=firebase_app())
-    forget_user(uid)
+    user_access_changed(uid)

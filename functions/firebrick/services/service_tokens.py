@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from firebrick import paths
 from firebrick.audit import audit_by
-from firebrick.auth.service_tokens import MAX_ROLE, forget_service_token, mint_service_token
+from firebrick.auth.service_tokens import MAX_ROLE, mint_service_token, service_token_revoked
 from firebrick.auth.step_up import Purpose, require_step_up
 from firebrick.clock import now
 from firebrick.context import Caller
@@ -119,7 +119,7 @@ def list_service_tokens(caller: Caller, org: OrgRef) -> Items[ServiceToken]:
 
 @raises(authorize, NotFound)
 def revoke_service_token(caller: Caller, token: TokenRef) -> None:
-    """Revoke at once (this instance) / within the verification cache window (others)."""
+    """Revoke at once in this instance, within 5 s in every other (`auth/revocations.py`)."""
     authorize(caller, token.org_id, Action.manage_tokens)
     ref = caller.db.document(token.path)
     snapshot = ref.get()
@@ -130,4 +130,4 @@ def revoke_service_token(caller: Caller, token: TokenRef) -> None:
         batch.update(ref, {"revokedAt": now(), "revokedBy": caller.uid})
         audit_by(caller, "service_token.revoked", token.token_id, org_id=token.org_id, writer=batch)
         batch.commit()
-    forget_service_token(token.org_id, token.token_id)
+    service_token_revoked(caller.db, token.org_id, token.token_id)
