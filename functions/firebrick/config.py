@@ -81,7 +81,7 @@ class Settings(BaseSettings):
     cors_origins: str = ""
     #: Request bodies larger than this are refused with 413.
     max_body_bytes: int = 1024 * 1024
-    #: Proxies that append the client address to X-Forwarded-For (Cloud Functions gen2 / Cloud Run: 1).
+    #: Proxies that append to X-Forwarded-For: 1 calling the function directly, 2 behind Firebase Hosting.
     trusted_proxy_hops: int = Field(default=1, ge=0, le=5)
     #: Require App Check on REST requests from browsers and apps (and on callables: main.py).
     enforce_app_check: bool = False

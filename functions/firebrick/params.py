@@ -31,7 +31,9 @@ MAX_BODY_BYTES = IntParam("MAX_BODY_BYTES", default=1048576, description="Larger
 TRUSTED_PROXY_HOPS = IntParam(
     "TRUSTED_PROXY_HOPS",
     default=1,
-    description="Proxies that append the client address to X-Forwarded-For (Cloud Functions and Cloud Run: 1).",
+    description="Proxies that append to X-Forwarded-For before the function: 1 when clients call the function's "
+    "URL (Google's front end appends the client), 2 behind Firebase Hosting (its CDN appends the client, then "
+    "Google's front end appends the CDN).",
 )
 LOG_LEVEL = StringParam("LOG_LEVEL", default="INFO", description="Lowest severity logged: DEBUG, INFO, WARNING, ERROR.")
 
