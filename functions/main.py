@@ -13,6 +13,7 @@ from firebase_functions import https_fn, options
 from firebase_functions.params import SecretParam
 
 from firebrick import params, paths
+from firebrick.body_limit import limit_body
 from firebrick.logs import log_deliveries, log_requests
 
 # Every other setting is a param (firebrick/params.py): `firebase deploy` asks for those
@@ -92,6 +93,7 @@ if _declares("orgs_create", "invites_accept", "projects_create", "tasks_create",
     }
 
     @log_requests
+    @limit_body
     @https_fn.on_call(**CALLABLE)
     def orgs_create(req: https_fn.CallableRequest[Any]) -> Any:
         from firebrick.callables import handle
@@ -99,6 +101,7 @@ if _declares("orgs_create", "invites_accept", "projects_create", "tasks_create",
         return handle("orgs_create", req)
 
     @log_requests
+    @limit_body
     @https_fn.on_call(**CALLABLE, secrets=[INVITE_SECRET])
     def invites_accept(req: https_fn.CallableRequest[Any]) -> Any:
         from firebrick.callables import handle
@@ -106,6 +109,7 @@ if _declares("orgs_create", "invites_accept", "projects_create", "tasks_create",
         return handle("invites_accept", req)
 
     @log_requests
+    @limit_body
     @https_fn.on_call(**CALLABLE)
     def projects_create(req: https_fn.CallableRequest[Any]) -> Any:
         from firebrick.callables import handle
@@ -113,6 +117,7 @@ if _declares("orgs_create", "invites_accept", "projects_create", "tasks_create",
         return handle("projects_create", req)
 
     @log_requests
+    @limit_body
     @https_fn.on_call(**CALLABLE)
     def tasks_create(req: https_fn.CallableRequest[Any]) -> Any:
         from firebrick.callables import handle
@@ -120,6 +125,7 @@ if _declares("orgs_create", "invites_accept", "projects_create", "tasks_create",
         return handle("tasks_create", req)
 
     @log_requests
+    @limit_body
     @https_fn.on_call(**CALLABLE)
     def tasks_update(req: https_fn.CallableRequest[Any]) -> Any:
         from firebrick.callables import handle
@@ -127,6 +133,7 @@ if _declares("orgs_create", "invites_accept", "projects_create", "tasks_create",
         return handle("tasks_update", req)
 
     @log_requests
+    @limit_body
     @https_fn.on_call(**CALLABLE)
     def comments_create(req: https_fn.CallableRequest[Any]) -> Any:
         from firebrick.callables import handle

@@ -206,7 +206,11 @@ def run_auth_flows(api: httpx.Client, flow: Flow) -> None:
     flow.keep("otpauth uri", enrolled["otpauthUri"])
     confirm = api.post("/v1/auth/mfa/totp/confirm", headers=bearer, json={"code": flow.keep("code", totp_code(secret))})
     assert confirm.status_code == 204, confirm.text
-    stepped = api.post("/v1/auth/mfa/step-up", headers=bearer, json={"code": flow.keep("code", totp_code(secret, 1))})
+    stepped = api.post(
+        "/v1/auth/mfa/step-up",
+        headers=bearer,
+        json={"code": flow.keep("code", totp_code(secret, 1)), "purpose": "delete_account"},
+    )
     assert stepped.status_code == 200, stepped.text
     flow.keep("step-up token", stepped.json()["stepUpToken"])
 

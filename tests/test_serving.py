@@ -7,11 +7,14 @@ one request through `serving.serve`, as the `api` function does.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from typing import Any
 
+import httpx
 import pytest
 
 from tests.support.instances import STRONG_SECRET, emulator_env, production_env, run_python, valid_keyset
+from tests.support.orgs import SeededOrg
 
 FIRST_REQUEST = """
 import json
@@ -102,3 +105,19 @@ def test_functions_emulator_instance_needs_its_secret_local_values() -> None:
     message = refusal(lines)
     assert all(f"{name} is not set" in message for name in SECRETS)
     assert "WEB_API_KEY" not in message  # the Auth emulator takes any key
+
+
+def test_a_chunked_body_reaches_the_app_and_over_the_limit_is_413(
+    api: httpx.Client, make_org: Callable[..., SeededOrg]
+) -> None:
+    """Through the Functions emulator (werkzeug -> ASGI): a chunked body used to arrive empty (422)."""
+    from tests.api.test_middleware import LIMIT, chunks
+
+    org = make_org(roles=("admin",))
+    headers = {**org["admin"].headers, "Content-Type": "application/json"}
+    url = f"/v1/orgs/{org.org_id}/projects"
+    small = api.post(url, content=iter([b'{"name": ', b'"Chunked"}']), headers=headers)
+    assert small.status_code == 201, small.text
+    large = api.post(url, content=chunks(LIMIT + 1), headers=headers)
+    assert large.status_code == 413, large.text
+    assert large.json()["code"] == "payload_too_large"

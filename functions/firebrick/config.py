@@ -81,7 +81,7 @@ class Settings(BaseSettings):
     cors_origins: str = ""
     #: Request bodies larger than this are refused with 413.
     max_body_bytes: int = 1024 * 1024
-    #: Proxies that append the client address to X-Forwarded-For (Cloud Functions gen2 / Cloud Run: 1).
+    #: Proxies that append to X-Forwarded-For: 1 calling the function directly, 2 behind Firebase Hosting.
     trusted_proxy_hops: int = Field(default=1, ge=0, le=5)
     #: Require App Check on REST requests from browsers and apps (and on callables: main.py).
     enforce_app_check: bool = False
@@ -119,6 +119,9 @@ class Settings(BaseSettings):
     # --- Orgs -------------------------------------------------------------------------
     #: How long an invitation stays valid.
     invite_ttl_hours: int = Field(default=72, ge=1, le=24 * 30)
+    #: Write commands a minute per user, and per org (service tokens count against their org); then 429.
+    writes_per_user_per_minute: int = Field(default=120, ge=1)
+    writes_per_org_per_minute: int = Field(default=1200, ge=1)
 
     @field_validator("enforce_app_check", mode="before")
     @classmethod

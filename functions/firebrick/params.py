@@ -31,7 +31,9 @@ MAX_BODY_BYTES = IntParam("MAX_BODY_BYTES", default=1048576, description="Larger
 TRUSTED_PROXY_HOPS = IntParam(
     "TRUSTED_PROXY_HOPS",
     default=1,
-    description="Proxies that append the client address to X-Forwarded-For (Cloud Functions and Cloud Run: 1).",
+    description="Proxies that append to X-Forwarded-For before the function: 1 when clients call the function's "
+    "URL (Google's front end appends the client), 2 behind Firebase Hosting (its CDN appends the client, then "
+    "Google's front end appends the CDN).",
 )
 LOG_LEVEL = StringParam("LOG_LEVEL", default="INFO", description="Lowest severity logged: DEBUG, INFO, WARNING, ERROR.")
 
@@ -85,6 +87,16 @@ SESSION_ALLOWED_ORIGINS = ListParam(
 # --- Orgs -----------------------------------------------------------------------------------
 
 INVITE_TTL_HOURS = IntParam("INVITE_TTL_HOURS", default=72, description="How long an invitation stays valid.")
+WRITES_PER_USER_PER_MINUTE = IntParam(
+    "WRITES_PER_USER_PER_MINUTE",
+    default=120,
+    description="Write commands (REST and callables) a user may make per minute; the next one gets 429.",
+)
+WRITES_PER_ORG_PER_MINUTE = IntParam(
+    "WRITES_PER_ORG_PER_MINUTE",
+    default=1200,
+    description="Write commands per org per minute, all its members and service tokens together; then 429.",
+)
 
 #: Every param above, in declaration order.
 ALL: tuple[Param[Any], ...] = tuple(value for value in list(globals().values()) if isinstance(value, Param))

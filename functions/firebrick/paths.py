@@ -21,6 +21,8 @@ IDEMPOTENCY_KEYS = "idempotency"
 APPLIED_EVENTS = "_events"
 #: Rate-limit windows (`state/rate_limit.py`).
 RATE_LIMITS = "rateLimits"
+#: Published revocations every instance polls (`auth/revocations.py`).
+REVOCATIONS = "revocations"
 
 # --- Collections under an org ------------------------------------------------------------
 

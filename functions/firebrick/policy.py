@@ -62,6 +62,9 @@ MIN_ROLE: dict[Action, Role] = {
     Action.manage_org: Role.owner,
 }
 
+#: Actions that change something: allowed ones spend the write budgets (`services/access.py`).
+WRITE_ACTIONS: frozenset[Action] = frozenset(MIN_ROLE) - {Action.read, Action.read_audit}
+
 #: Actions a platform admin (support staff, `admin` claim) may take in any org.
 PLATFORM_ADMIN_ACTIONS: frozenset[Action] = frozenset({Action.read, Action.read_audit})
 

@@ -49,4 +49,21 @@ def serve(request: Request) -> Response:
         log_refusal(str(exc))
         body = Unavailable("The service is not configured").problem(request.path)
         return Response(json.dumps(body), status=503, mimetype="application/problem+json")
-    return Response.from_app(app, request.environ)
+    return Response.from_app(app, _framed(request))
+
+
+def _framed(request: Request) -> dict[str, Any]:
+    """The request's environ with a Content-Length: a chunked body is read here, up to one byte past the limit.
+
+    The ASGI bridge reads exactly Content-Length bytes, so without one a chunked body
+    would arrive empty; with it, the app's body limit answers 413 to an oversized one.
+    """
+    environ: dict[str, Any] = request.environ
+    if environ.get("CONTENT_LENGTH") or request.method in ("GET", "HEAD", "OPTIONS"):
+        return environ
+    from io import BytesIO
+
+    from firebrick.config import get_settings
+
+    body = request.stream.read(get_settings().max_body_bytes + 1)
+    return {**environ, "CONTENT_LENGTH": str(len(body)), "wsgi.input": BytesIO(body)}

@@ -35,7 +35,7 @@ ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_ONLY = ("functions", "firestore:rules", "firestore:indexes", "storage")
 KNOWN_TARGETS = ("functions", "firestore", "firestore:rules", "firestore:indexes", "storage")
 #: Collection groups whose documents carry `expiresAt` for a Firestore TTL policy.
-TTL_COLLECTION_GROUPS = ("idempotency", "_events", "rateLimits")
+TTL_COLLECTION_GROUPS = ("idempotency", "_events", "rateLimits", "revocations")
 TTL_FIELD = "expiresAt"
 #: firebase-tools' own limit on loading the functions' code, unless FUNCTIONS_DISCOVERY_TIMEOUT says otherwise.
 DISCOVERY_TIMEOUT_SECONDS = 10.0

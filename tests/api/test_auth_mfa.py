@@ -35,8 +35,8 @@ def _enroll(api: httpx.Client, user: AuthUser) -> str:
     return secret
 
 
-def _step_up(api: httpx.Client, user: AuthUser, code: str) -> httpx.Response:
-    return api.post("/v1/auth/mfa/step-up", headers=user.headers, json={"code": code})
+def _step_up(api: httpx.Client, user: AuthUser, code: str, purpose: str = "delete_account") -> httpx.Response:
+    return api.post("/v1/auth/mfa/step-up", headers=user.headers, json={"code": code, "purpose": purpose})
 
 
 def test_wrong_totp_code_is_refused_at_confirm_and_mfa_stays_off(api: httpx.Client, make_user: MakeUser) -> None:
@@ -112,6 +112,7 @@ def test_expired_step_up_token_is_refused(api: httpx.Client, make_user: MakeUser
             "exp": past + 300,
             "jti": "x",
             "typ": "step-up",
+            "pur": "delete_account",
         },
         derived_key("step-up"),
         algorithm="HS256",

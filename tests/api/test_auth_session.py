@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import httpx
 
 from tests.support.auth import AuthUser
 from tests.support.identity import set_cookies
+from tests.support.orgs import SeededOrg
+
+if TYPE_CHECKING:
+    from google.cloud.firestore import Client
 
 MakeUser = Callable[..., AuthUser]
 
@@ -90,3 +95,20 @@ def test_forged_session_cookie_is_refused(api: httpx.Client, make_user: MakeUser
     user = make_user()
     # An ID token is not a session cookie (different issuer).
     assert api.get("/v1/me", headers={"Cookie": f"__session={user.id_token}"}).status_code == 401
+
+
+def test_signing_out_with_a_service_token_is_403_not_500(
+    api: httpx.Client, make_org: Callable[..., SeededOrg], admin_db: Client
+) -> None:
+    from firebrick.models.refs import OrgRef
+    from firebrick.models.tokens import ServiceTokenCreate
+    from firebrick.services.service_tokens import create_service_token
+    from tests.support.orgs import caller_of
+
+    org = make_org(roles=("admin",))
+    body = ServiceTokenCreate.model_validate({"name": "ci", "role": "member", "expiresInDays": 1})
+    created = create_service_token(caller_of(admin_db, org["admin"]), OrgRef(org_id=org.org_id), body)
+    machine = {"Authorization": f"Bearer {created.resource.token}"}
+    for response in (api.post("/v1/auth/logout", headers=machine), api.delete("/v1/auth/session", headers=machine)):
+        assert response.status_code == 403, response.text
+        assert response.json()["code"] == "permission_denied"

@@ -2,7 +2,9 @@
 
 Counted with the benchmark op counter (firebrick.opcount) on the real API app,
 served in process against the Firestore emulator. One membership read per
-org-scoped request is the price of refusing removed members at once.
+org-scoped request is the price of refusing removed members at once; two writes per
+write command (in one commit, no read) the price of the write budgets: the user's
+window counter and the org's (`services/access.spend_write`).
 """
 
 from __future__ import annotations
@@ -55,22 +57,22 @@ def test_billed_operations_per_request(
     base = f"/v1/orgs/{org.org_id}/projects"
 
     created = counted_api.post(base, json={"name": "P"}, headers=admin.headers)
-    assert ops(created) == (1, 1)  # membership; project
+    assert ops(created) == (1, 3)  # membership; project + the user's and org's write budgets
     tasks = f"{base}/{created.json()['id']}/tasks"
 
     task = counted_api.post(tasks, json={"title": "t", "assigneeUid": member.uid}, headers=member.headers)
-    assert ops(task) == (3, 1)  # membership, project, assignee membership; task
+    assert ops(task) == (3, 3)  # membership, project, assignee membership; task + 2 budgets
     keyed = headers(member, Idempotency_Key=str(uuid.uuid4()))
     first = counted_api.post(tasks, json={"title": "k"}, headers=keyed)
-    assert ops(first) == (2, 3)  # + ledger reserve and completion
+    assert ops(first) == (2, 5)  # + ledger reserve and completion
     replay = counted_api.post(tasks, json={"title": "k"}, headers=keyed)
-    assert ops(replay) == (2, 0)  # ledger read, membership re-check; the refused create-if-absent writes nothing
+    assert ops(replay) == (2, 0)  # ledger read, membership re-check; a replay spends no budget, writes nothing
 
     url = f"{tasks}/{task.json()['id']}"
     fetched = counted_api.get(url, headers=member.headers)
     assert ops(fetched) == (2, 0)
     patched = counted_api.patch(url, json={"status": "done"}, headers=headers(member, If_Match=fetched.headers["etag"]))
-    assert ops(patched) == (2, 1)  # membership, current version; conditional write
+    assert ops(patched) == (2, 3)  # membership, current version; conditional write + 2 budgets
 
     batch = admin_db.batch()
     for i in range(30):
@@ -92,6 +94,6 @@ def test_org_requests_cost_one_membership_read_and_what_they_touch(
     assert ops(counted_api.get(base, headers=owner)) == (2, 0)  # membership, org
     assert ops(counted_api.get(f"{base}/members", headers=owner)) == (5, 0)  # membership, the 4 members
     patched = counted_api.patch(f"{base}/members/{org['viewer'].uid}", json={"role": "member"}, headers=owner)
-    assert ops(patched) == (2, 2)  # membership, target; the role, its audit entry
+    assert ops(patched) == (2, 4)  # membership, target; the role, its audit entry + 2 budgets
     invited = counted_api.post(f"{base}/invites", json={"email": "a@example.com", "role": "viewer"}, headers=owner)
-    assert ops(invited) == (1, 2)  # membership; invite, audit entry
+    assert ops(invited) == (1, 4)  # membership; invite, audit entry + 2 budgets

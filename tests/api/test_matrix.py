@@ -242,7 +242,12 @@ ROWS: list[Row] = [
     Row("POST", "/v1/auth/mfa/totp/enroll", everyone(200)),
     # Nobody here has started an enrollment or has TOTP: a code is a 409 for every user.
     Row("POST", "/v1/auth/mfa/totp/confirm", everyone(409), lambda world: Call(body={"code": "123456"})),
-    Row("POST", "/v1/auth/mfa/step-up", everyone(409), lambda world: Call(body={"code": "123456"})),
+    Row(
+        "POST",
+        "/v1/auth/mfa/step-up",
+        everyone(409),
+        lambda world: Call(body={"code": "123456", "purpose": "delete_account"}),
+    ),
     Row("GET", "/v1/me", everyone(200)),
     # The owner is the org's only owner: deleting the account would leave it without one.
     Row(

@@ -73,7 +73,11 @@ def test_owner_with_mfa_needs_step_up_to_create_token(api: httpx.Client, make_or
     refused = _create(api, org, owner)
     assert refused.status_code == 403
     assert refused.json()["code"] == "step_up_required"
-    step_up = api.post("/v1/auth/mfa/step-up", headers=owner.headers, json={"code": totp_code(secret, 1)})
+    step_up = api.post(
+        "/v1/auth/mfa/step-up",
+        headers=owner.headers,
+        json={"code": totp_code(secret, 1), "purpose": "create_service_token"},
+    )
     token = step_up.json()["stepUpToken"]
     assert _create(api, org, owner, **{"X-Step-Up-Token": token}).status_code == 201
 

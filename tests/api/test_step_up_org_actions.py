@@ -22,11 +22,11 @@ if TYPE_CHECKING:
 STEP_UP = "X-Step-Up-Token"
 
 
-def _owner_with_totp(api: httpx.Client, org: SeededOrg) -> tuple[AuthUser, str]:
-    """The org's owner with TOTP on, and a fresh step-up token of theirs."""
+def _owner_with_totp(api: httpx.Client, org: SeededOrg, purpose: str) -> tuple[AuthUser, str]:
+    """The org's owner with TOTP on, and a fresh step-up token of theirs for `purpose`."""
     owner = org["owner"]
     secret = _enroll(api, owner)
-    granted = _step_up(api, owner, totp_code(secret, 1))  # next step: the confirm used this one
+    granted = _step_up(api, owner, totp_code(secret, 1), purpose)  # next step: the confirm used this one
     assert granted.status_code == 200, granted.text
     return owner, str(granted.json()["stepUpToken"])
 
@@ -41,7 +41,7 @@ def test_deleting_an_org_needs_step_up_once_mfa_is_on(
     api: httpx.Client, make_org: Callable[..., SeededOrg], admin_db: Client
 ) -> None:
     org = make_org()
-    owner, token = _owner_with_totp(api, org)
+    owner, token = _owner_with_totp(api, org, "delete_org")
     _refused(api.delete(f"/v1/orgs/{org.org_id}", headers=owner.headers))
     assert admin_db.document(f"orgs/{org.org_id}").get().exists
     _refused(api.delete(f"/v1/orgs/{org.org_id}", headers={**owner.headers, STEP_UP: "not.a.token"}))
@@ -63,7 +63,7 @@ def test_granting_owner_by_role_change_needs_step_up(
     api: httpx.Client, make_org: Callable[..., SeededOrg], admin_db: Client
 ) -> None:
     org = make_org()
-    owner, token = _owner_with_totp(api, org)
+    owner, token = _owner_with_totp(api, org, "grant_owner")
     target = org["admin"].uid
     url = f"/v1/orgs/{org.org_id}/members/{target}"
     _refused(api.patch(url, json={"role": "owner"}, headers=owner.headers))
@@ -82,7 +82,7 @@ def test_inviting_an_owner_needs_step_up(
     api: httpx.Client, make_org: Callable[..., SeededOrg], admin_db: Client
 ) -> None:
     org = make_org()
-    owner, token = _owner_with_totp(api, org)
+    owner, token = _owner_with_totp(api, org, "grant_owner")
     url = f"/v1/orgs/{org.org_id}/invites"
     _refused(api.post(url, json={"email": "boss@example.com", "role": "owner"}, headers=owner.headers))
     assert list(admin_db.collection(f"orgs/{org.org_id}/invites").stream()) == []

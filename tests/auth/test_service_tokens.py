@@ -143,13 +143,13 @@ def test_role_above_member_is_refused_even_when_signed(role: str | None) -> None
 
 
 def test_token_kind_confusion_is_refused(emulators: Emulators) -> None:
-    from firebrick.auth.step_up import issue_step_up_token
+    from firebrick.auth.step_up import Purpose, issue_step_up_token
     from firebrick.auth.tokens import verify_firebase_id_token
 
     # A Firebase ID token dressed as a service token.
     _refused(SERVICE_TOKEN_PREFIX + unsigned_token("u1", emulators.project_id, {"org": "orgA", "role": "member"}))
     # A step-up token (HS256 with our own secret) dressed as a service token.
-    _refused(SERVICE_TOKEN_PREFIX + issue_step_up_token("u1")[0])
+    _refused(SERVICE_TOKEN_PREFIX + issue_step_up_token("u1", Purpose.delete_org)[0])
     # A service token without its prefix goes to the Firebase verifier, which refuses it.
     with pytest.raises(Unauthenticated):
         verify_firebase_id_token(_sign(_claims())[len(SERVICE_TOKEN_PREFIX) :])

@@ -1,6 +1,9 @@
 """storage.rules: task attachments (read viewer+, create member+ <= 10 MiB allowlisted types,
-delete admin+ or the uploader). Needs the Storage emulator, which cannot start on every
-machine (its rules runtime must be downloaded); skipped with the reason then."""
+delete admin+ or the uploader). Creates and deletes decide from the membership document
+(never stale claims), need the task document, a plain bounded file name, the caller as
+`uploaderUid`, and never overwrite. Needs the Storage emulator, which cannot start on every
+machine (its rules runtime must be downloaded); skipped with the reason then; that the
+rules compile is checked everywhere (tests/scripts/test_deploy.py, the rules compiler)."""
 
 from __future__ import annotations
 
@@ -43,9 +46,17 @@ def bucket(emulators: Emulators) -> str:
     return f"{emulators.project_id}.appspot.com"
 
 
-def upload(client: httpx.Client, host: str, bucket_name: str, name: str, data: bytes, content_type: str) -> int:
-    """A multipart upload as the JS SDK sends it; `uploaderUid` custom metadata names the uploader."""
-    uploader = client.headers.get("X-Test-Uid", "nobody")
+def upload(
+    client: httpx.Client,
+    host: str,
+    bucket_name: str,
+    name: str,
+    data: bytes,
+    content_type: str,
+    uploader: str | None = None,
+) -> int:
+    """A multipart upload as the JS SDK sends it; `uploaderUid` custom metadata names the uploader (the caller)."""
+    uploader = uploader or client.headers.get("X-Test-Uid", "nobody")
     metadata = {"name": name, "contentType": content_type, "metadata": {"uploaderUid": uploader}}
     body = (
         (
@@ -104,3 +115,56 @@ def test_uploader_and_admin_delete_but_other_members_cannot(storage: str, clean:
         assert member.delete(object_url(storage, bucket(clean), own)).status_code in (200, 204)
     with as_caller(clean, "admin") as admin:
         assert admin.delete(object_url(storage, bucket(clean), other)).status_code in (200, 204)
+
+
+def test_uploads_name_their_real_uploader(storage: str, clean: Emulators) -> None:
+    with as_caller(clean, "member") as member:
+        spoofed = upload(member, storage, bucket(clean), f"{FOLDER}/spoofed.png", b"1", "image/png", uid_of("admin"))
+        assert spoofed == 403
+
+
+def test_an_existing_attachment_is_never_overwritten(storage: str, clean: Emulators) -> None:
+    name = f"{FOLDER}/once.png"
+    with as_caller(clean, "member") as member:
+        assert upload(member, storage, bucket(clean), name, b"first", "image/png") == 200
+        assert upload(member, storage, bucket(clean), name, b"second", "image/png") == 403
+    with as_caller(clean, "admin") as admin:
+        assert upload(admin, storage, bucket(clean), name, b"third", "image/png") == 403
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        f"orgs/{ORG}/projects/p1/tasks/t1/notes.png",  # beside attachments/, not in it
+        f"orgs/{ORG}/projects/p1/attachments/a.png",
+        f"orgs/{ORG}/avatar.png",
+        "public/a.png",
+        f"{FOLDER}/.hidden.png",
+        f"{FOLDER}/{'a' * 201}.png",
+        f"{FOLDER}/white space.png",
+        f"{FOLDER}/r\u202egnp.exe",
+        f"orgs/{ORG}/projects/p1/tasks/no-such-task/attachments/a.png",  # the task must exist
+    ],
+)
+def test_uploads_outside_an_existing_tasks_attachments_or_with_odd_names_are_refused(
+    storage: str, clean: Emulators, name: str
+) -> None:
+    with as_caller(clean, "member") as member:
+        assert upload(member, storage, bucket(clean), name, b"x", "image/png") == 403
+
+
+def test_a_removed_member_cannot_upload_even_with_a_member_token(
+    storage: str, clean: Emulators, admin_db: Client
+) -> None:
+    admin_db.document(f"orgs/{ORG}/members/{uid_of('member')}").delete()  # the token still says member
+    with as_caller(clean, "member") as member:
+        assert upload(member, storage, bucket(clean), f"{FOLDER}/late.png", b"x", "image/png") == 403
+
+
+def test_a_demoted_admin_cannot_delete_others_attachments(storage: str, clean: Emulators, admin_db: Client) -> None:
+    name = f"{FOLDER}/kept.png"
+    with as_caller(clean, "member") as member:
+        assert upload(member, storage, bucket(clean), name, b"x", "image/png") == 200
+    admin_db.document(f"orgs/{ORG}/members/{uid_of('admin')}").update({"role": "viewer"})  # token still says admin
+    with as_caller(clean, "admin") as admin:
+        assert admin.delete(object_url(storage, bucket(clean), name)).status_code == 403

@@ -10,7 +10,6 @@ from typing import Any
 
 from fastapi import APIRouter, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse
 
 from firebrick import opcount
@@ -20,6 +19,7 @@ from firebrick.api.middleware import (
     FirestoreOpsMiddleware,
     RequestContextMiddleware,
     SecurityHeadersMiddleware,
+    UnhandledErrorMiddleware,
 )
 from firebrick.api.problems import install_problem_handlers
 from firebrick.api.routes import MODULES
@@ -72,10 +72,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     # First added, innermost: route modules are included just before routing needs them.
     app.add_middleware(IncludeRoutesMiddleware, routes=routes)
-    # Outermost last: request context wraps everything so even 413s carry an ID.
+    # Outermost last: the request context and the security headers wrap everything, so even a
+    # 413 or the last-resort 500 carries an ID, the headers and no-store.
     if opcount.enabled():
         app.add_middleware(FirestoreOpsMiddleware)
-    app.add_middleware(SecurityHeadersMiddleware)
+    app.add_middleware(UnhandledErrorMiddleware)
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     if settings.cors_origin_list:
         app.add_middleware(
             CORSMiddleware,
@@ -94,7 +96,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             allow_credentials=True,
             max_age=600,
         )
-    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(
         RequestContextMiddleware, project_id=settings.project_id, function=settings.function_target or "api"
     )
@@ -109,6 +111,7 @@ def _callables_schema() -> JSONResponse:
 
 
 def _docs() -> HTMLResponse:
-    # A relative OpenAPI URL works both at /v1/docs and behind the Functions
-    # emulator's /<project>/<region>/api/v1/docs prefix.
-    return get_swagger_ui_html(openapi_url="openapi.json", title="Firebrick API docs")
+    """Swagger UI from integrity-pinned files under a strict CSP (`api/docs.py`)."""
+    from firebrick.api.docs import docs_page
+
+    return docs_page()

@@ -182,8 +182,9 @@ StepUpHeader = Annotated[
         alias=STEP_UP_HEADER,
         max_length=MAX_TOKEN_CHARS,
         description=(
-            "Step-up token from POST /v1/auth/mfa/step-up; required for this action once the caller has TOTP "
-            "(403 `step_up_required` when missing, expired or not the caller's)."
+            "Step-up token from POST /v1/auth/mfa/step-up, asked for this action's purpose; required once the "
+            "caller has TOTP (403 `step_up_required` when missing, expired, another's, for another purpose or "
+            "already used: each token unlocks one action)."
         ),
     ),
 ]

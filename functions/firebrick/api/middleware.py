@@ -1,4 +1,4 @@
-"""Pure-ASGI middleware: request IDs, trace and the access line, body size limit, security headers.
+"""Pure-ASGI middleware: request IDs, trace and the access line, body size limit, security headers, last resort.
 
 Pure ASGI (not BaseHTTPMiddleware) keeps the per-request overhead to a few
 function calls, which matters on the warm path of a Cloud Function.
@@ -13,7 +13,7 @@ import time
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
-from firebrick.errors import PayloadTooLarge
+from firebrick.errors import FirebrickError, PayloadTooLarge
 from firebrick.ids import new_id
 from firebrick.logs import log_request, log_scope, request_id_var, trace_fields
 
@@ -33,13 +33,6 @@ SECURITY_HEADERS: list[tuple[bytes, bytes]] = [
     (b"cross-origin-opener-policy", b"same-origin"),
 ]
 _API_CSP = (b"content-security-policy", b"default-src 'none'; frame-ancestors 'none'")
-# Swagger UI loads its script and styles from a CDN; allow exactly that for the docs page.
-_DOCS_CSP = (
-    b"content-security-policy",
-    b"default-src 'none'; script-src 'unsafe-inline' https://cdn.jsdelivr.net; "
-    b"style-src https://cdn.jsdelivr.net; img-src https://fastapi.tiangolo.com data:; "
-    b"connect-src 'self'; frame-ancestors 'none'",
-)
 
 
 def _header(scope: Scope, name: bytes) -> str | None:
@@ -107,7 +100,12 @@ class RequestContextMiddleware(HttpMiddleware):
 
 
 class BodyLimitMiddleware(HttpMiddleware):
-    """Refuse bodies over `max_bytes` with 413, by Content-Length or by counting the stream."""
+    """Refuse bodies over `max_bytes` with 413, by Content-Length or, for a chunked body, by reading it first.
+
+    A chunked body (no Content-Length) is read here up to the limit and handed on
+    whole: refusing it half-way through the app's own read would surface as the
+    framework's "error parsing the body" (400), not 413. At most `max_bytes` is held.
+    """
 
     def __init__(self, app: ASGIApp, max_bytes: int) -> None:
         super().__init__(app)
@@ -115,35 +113,78 @@ class BodyLimitMiddleware(HttpMiddleware):
 
     async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         declared = _header(scope, b"content-length")
+        too_large = PayloadTooLarge(f"Request bodies are limited to {self.max_bytes} bytes")
         if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
-            await _send_problem(scope, send, PayloadTooLarge(f"Request bodies are limited to {self.max_bytes} bytes"))
+            await _send_problem(scope, send, too_large)
             return
+        if declared is not None or scope["method"] in ("GET", "HEAD", "OPTIONS"):
+            await self.app(scope, receive, send)
+            return
+        chunks: list[bytes] = []
         seen = 0
-
-        async def counting_receive() -> Message:
-            nonlocal seen
+        while True:
             message = await receive()
-            if message["type"] == "http.request":
-                seen += len(message.get("body", b""))
-                if seen > self.max_bytes:
-                    raise PayloadTooLarge(f"Request bodies are limited to {self.max_bytes} bytes")
-            return message
+            if message["type"] != "http.request":
+                break  # the client went away: let the app see it
+            chunks.append(message.get("body", b""))
+            seen += len(chunks[-1])
+            if seen > self.max_bytes:
+                await _send_problem(scope, send, too_large)
+                return
+            if not message.get("more_body", False):
+                break
+        body = b"".join(chunks)
+        replayed = False
 
-        await self.app(scope, counting_receive, send)
+        async def replay() -> Message:
+            nonlocal replayed
+            if replayed:
+                return await receive()
+            replayed = True
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        await self.app(scope, replay, send)
+
+
+class UnhandledErrorMiddleware(HttpMiddleware):
+    """The last resort, inside the header middleware: an unhandled error is a 500 problem (503 when retryable).
+
+    Starlette's own last resort sits outside every middleware, so its 500 would lack
+    the security headers, `no-store` and `X-Request-Id`; this one answers first.
+    """
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        started = False
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracking_send)
+        except Exception as exc:
+            if started:
+                raise  # too late for another answer; the server closes the connection
+            from firebrick.api.problems import unexpected_error
+
+            await _send_problem(scope, send, unexpected_error(exc, scope.get("path", "")))
 
 
 class SecurityHeadersMiddleware(HttpMiddleware):
-    """Add hardening headers to every response; API responses are never cached."""
+    """Add hardening headers to every response; API responses are never cached.
+
+    The CSP is the API's (nothing may load) unless the response set its own (`api/docs.py`).
+    """
 
     async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
-        is_docs = scope["path"].endswith("/docs")
-
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", []))
                 names = {k.lower() for k, _ in headers}
                 headers.extend(SECURITY_HEADERS)
-                headers.append(_DOCS_CSP if is_docs else _API_CSP)
+                if _API_CSP[0] not in names:
+                    headers.append(_API_CSP)
                 if b"cache-control" not in names:
                     headers.append((b"cache-control", b"no-store"))
                 message["headers"] = headers
@@ -152,18 +193,15 @@ class SecurityHeadersMiddleware(HttpMiddleware):
         await self.app(scope, receive, send_with_headers)
 
 
-async def _send_problem(scope: Scope, send: Send, error: PayloadTooLarge) -> None:
+async def _send_problem(scope: Scope, send: Send, error: FirebrickError) -> None:
+    """Answer with `error` as problem+json (the middleware outside adds the request id and security headers)."""
     body = json.dumps(error.problem(scope.get("path"))).encode()
-    await send(
-        {
-            "type": "http.response.start",
-            "status": error.status,
-            "headers": [
-                (b"content-type", b"application/problem+json"),
-                (b"content-length", str(len(body)).encode()),
-            ],
-        }
-    )
+    headers = [
+        (b"content-type", b"application/problem+json"),
+        (b"content-length", str(len(body)).encode()),
+        *((name.lower().encode(), value.encode()) for name, value in error.headers.items()),
+    ]
+    await send({"type": "http.response.start", "status": error.status, "headers": headers})
     await send({"type": "http.response.body", "body": body})
 
 

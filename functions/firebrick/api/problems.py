@@ -102,18 +102,18 @@ async def _on_http_error(request: Request, exc: Exception) -> ProblemResponse:
     return ProblemResponse(body, status_code=exc.status_code, headers=headers)
 
 
-async def _on_unexpected(request: Request, exc: Exception) -> ProblemResponse:
+def unexpected_error(exc: Exception, path: str) -> FirebrickError:
+    """What an unhandled error answers (`api/middleware.UnhandledErrorMiddleware`): 503 when retryable, else 500."""
     retryable = unavailable_dependency(exc)
     if retryable is not None:
-        logger.warning("dependency unavailable", extra={"fields": {"path": request.url.path, "error": repr(exc)}})
-        return problem_response(retryable, request)
-    logger.exception("unhandled error", extra={"fields": {"path": request.url.path}})
-    return problem_response(FirebrickError("An unexpected error occurred"), request)
+        logger.warning("dependency unavailable", extra={"fields": {"path": path, "error": repr(exc)}})
+        return retryable
+    logger.error("unhandled error", exc_info=exc, extra={"fields": {"path": path}})
+    return FirebrickError("An unexpected error occurred")
 
 
 def install_problem_handlers(app: FastAPI) -> None:
-    """Register the handlers: domain errors, validation, routing errors, everything else."""
+    """Register the handlers: domain errors, validation, routing errors (anything else: `UnhandledErrorMiddleware`)."""
     app.add_exception_handler(FirebrickError, _on_firebrick_error)
     app.add_exception_handler(RequestValidationError, _on_validation_error)
     app.add_exception_handler(StarletteHTTPException, _on_http_error)
-    app.add_exception_handler(Exception, _on_unexpected)

@@ -6,8 +6,8 @@ confused. The only accepted algorithm is ES256; the key is chosen by `kid` among
 our own published keys; `iss`, `aud`, `exp`, `nbf`, `iat`, `jti` are required.
 Role is at most `member`. Each use also checks the token's record
 `orgs/{orgId}/tokens/{jti}` (exists, not revoked), cached per instance for
-`REVOCATION_CACHE_SECONDS` (the staleness window; a revoke in the same instance
-applies at once).
+`REVOCATION_CACHE_SECONDS`; a revoke applies at once in its instance and, published
+(`auth/revocations.py`), within 5 s in every other.
 """
 
 from __future__ import annotations
@@ -123,12 +123,23 @@ def decode_service_token(token: str, *, keyset: KeySet | None = None) -> dict[st
 
 
 def forget_service_token(org_id: str, token_id: str) -> None:
-    """Drop the cached status of a token (after revoking it in this instance)."""
+    """Drop the cached status of a token in this instance."""
     with _cache_lock:
         _status_cache.pop(f"{org_id}/{token_id}", None)
 
 
+def service_token_revoked(db: Client, org_id: str, token_id: str) -> None:
+    """A token was revoked: evict here at once, and publish it for every other instance."""
+    from firebrick.auth.revocations import publish_service_token
+
+    forget_service_token(org_id, token_id)
+    publish_service_token(db, org_id, token_id)
+
+
 def _token_active(db: Client, org_id: str, token_id: str) -> bool:
+    from firebrick.auth.revocations import sync
+
+    sync(db)  # what other instances revoked leaves the cache first
     key = f"{org_id}/{token_id}"
     now_mono = time.monotonic()
     with _cache_lock:

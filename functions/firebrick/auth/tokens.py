@@ -5,11 +5,11 @@ keys cached per their Cache-Control). Revocation needs the user record
 (`tokensValidAfterTime`, `disabled`): one Auth lookup, which we reuse for
 `revocation_cache_seconds` per uid. Every change to a user's access made in
 this process (logout, account deletion, `scripts/admin` revoke-*, disable) goes
-through `forget_user`, which evicts at once and also keeps a lookup that was
-already in flight from caching its older answer. Other instances refuse a
-revoked credential or a disabled user within that window (30 s by default;
-`REVOCATION_CACHE_SECONDS=0` asks Auth on every request). The Auth emulator
-implements revocation too, so the same path runs in tests.
+through `user_access_changed`, which evicts at once (`forget_user` also keeps a
+lookup that was already in flight from caching its older answer) and publishes
+the change: other instances evict it within seconds (`auth/revocations.py`), so a
+revoked credential or a disabled user is refused everywhere in under 5 s. The
+Auth emulator implements revocation too, so the same path runs in tests.
 """
 
 from __future__ import annotations
@@ -37,11 +37,20 @@ _forgotten = 0
 
 
 def forget_user(uid: str) -> None:
-    """Drop the cached revocation state of `uid`: its access just changed (revoked, disabled, deleted)."""
+    """Drop the cached revocation state of `uid` in this instance (`user_access_changed` tells the others too)."""
     global _forgotten
     with _states_lock:
         _user_states.pop(uid, None)
         _forgotten += 1
+
+
+def user_access_changed(uid: str) -> None:
+    """`uid` was revoked, disabled or deleted: evict here at once, and publish it for every other instance."""
+    from firebrick.auth.revocations import publish_user
+    from firebrick.clients import firestore_client
+
+    forget_user(uid)
+    publish_user(firestore_client(), uid)
 
 
 def revoke_user_sessions(uid: str, *, issued_up_to: float) -> None:
@@ -57,13 +66,17 @@ def revoke_user_sessions(uid: str, *, issued_up_to: float) -> None:
     while int(time.time()) <= int(issued_up_to) and time.monotonic() < deadline:
         time.sleep(0.05)
     auth.revoke_refresh_tokens(uid, app=firebase_app())
-    forget_user(uid)
+    user_access_changed(uid)
 
 
 def _user_state(uid: str) -> tuple[float, bool]:
     """(tokens valid after, disabled) for `uid`, from cache or one Auth lookup."""
     from firebase_admin import auth
 
+    from firebrick.auth.revocations import sync
+    from firebrick.clients import firestore_client
+
+    sync(firestore_client())  # what other instances revoked leaves the cache first
     ttl = get_settings().revocation_cache_seconds
     now_mono = time.monotonic()
     with _states_lock:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, StringConstraints
 
@@ -25,6 +25,8 @@ NewPassword = Annotated[
 #: An opaque credential (ID token, refresh token).
 Credential = Annotated[str, StringConstraints(min_length=1, max_length=8192)]
 TotpCode = Annotated[str, StringConstraints(pattern=r"^[0-9]{6}$")]
+#: What a step-up token may unlock (`auth.step_up.Purpose`).
+StepUpPurpose = Literal["delete_org", "grant_owner", "create_service_token", "delete_account", "replace_totp"]
 
 
 class RegisterRequest(RequestModel):
@@ -48,6 +50,11 @@ class SessionRequest(RequestModel):
 
 class TotpCodeRequest(RequestModel):
     code: TotpCode
+
+
+class StepUpRequest(RequestModel):
+    code: TotpCode
+    purpose: StepUpPurpose = Field(description="The one sensitive action the step-up token will unlock (once)")
 
 
 class Tokens(ResponseModel):

@@ -6,9 +6,8 @@ refuses any other. Every change is audited in the top-level `audit`.
 
 Revoking support access, sessions or a whole account ends it at once for new
 sign-ins and refresh tokens everywhere, and for ID tokens in this process
-(`auth.tokens.forget_user`); a running API instance that verified the user's
-token in the last `REVOCATION_CACHE_SECONDS` (30 s by default) refuses it once
-that window has passed.
+(`auth.tokens.user_access_changed`), which also publishes the change: every running
+API instance refuses the user's tokens within 5 s (`auth/revocations.py`).
 """
 
 from __future__ import annotations
@@ -21,7 +20,7 @@ from firebrick import paths
 from firebrick.audit import audit_by
 from firebrick.auth.claims import PLATFORM_ADMIN_CLAIM, claims_size, encode_claims
 from firebrick.auth.principal import Principal, PrincipalKind
-from firebrick.auth.tokens import forget_user, revoke_user_sessions
+from firebrick.auth.tokens import revoke_user_sessions, user_access_changed
 from firebrick.clients import firebase_app
 from firebrick.clock import now
 from firebrick.context import Caller, RequestContext
@@ -98,7 +97,7 @@ def set_disabled(caller: Caller, uid: str, disabled: bool) -> None:
     auth.update_user(uid, disabled=disabled, app=firebase_app())
     if disabled:
         revoke_user_sessions(uid, issued_up_to=started)
-    forget_user(uid)
+    user_access_changed(uid)
     audit_by(caller, "auth.user_disabled" if disabled else "auth.user_enabled", paths.user(uid))
 
 

@@ -89,12 +89,12 @@ def list_comments(caller: Caller, task: TaskRef, query: ListQuery) -> Page[Comme
     )
 
 
-@raises(PermissionDenied, documents.update_document)
+@raises(authorize, PermissionDenied, documents.update_document)
 def update_comment(
     caller: Caller, comment: CommentRef, body: CommentUpdate, *, if_match: str | None = None
 ) -> Versioned[Comment]:
     """Edit a comment: the author (member+) or a moderator (admin+); sets `editedAt`."""
-    allowed = _own_or_moderate(authorize(caller, comment.org_id, Action.read), caller)
+    allowed = _own_or_moderate(authorize(caller, comment.org_id, Action.read, writing=True), caller)
 
     def decide(current: dict[str, Any]) -> dict[str, Any]:
         allowed(current)
@@ -107,8 +107,8 @@ def update_comment(
     return Versioned(comment_from(comment, stored), etag)
 
 
-@raises(PermissionDenied, documents.delete_document)
+@raises(authorize, PermissionDenied, documents.delete_document)
 def delete_comment(caller: Caller, comment: CommentRef, *, if_match: str | None = None) -> None:
     """Delete a comment: the author (member+) or a moderator (admin+)."""
-    allowed = _own_or_moderate(authorize(caller, comment.org_id, Action.read), caller)
+    allowed = _own_or_moderate(authorize(caller, comment.org_id, Action.read, writing=True), caller)
     documents.delete_document(caller.db, comment.path, if_match=if_match, not_found=comment_not_found(), decide=allowed)

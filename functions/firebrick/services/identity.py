@@ -17,7 +17,7 @@ from firebrick.auth import identity_toolkit as idt
 from firebrick.auth import mfa
 from firebrick.auth.domains import email_domain_blocked
 from firebrick.auth.passwords import password_problems
-from firebrick.auth.step_up import issue_step_up_token, require_step_up
+from firebrick.auth.step_up import Purpose, issue_step_up_token, require_step_up
 from firebrick.auth.tokens import decode_firebase_id_token, revoke_user_sessions
 from firebrick.clients import firebase_app
 from firebrick.config import get_settings
@@ -35,6 +35,7 @@ from firebrick.errors import (
 )
 from firebrick.logs import get_logger, log_event
 from firebrick.models.auth import StepUpToken, Tokens, TotpEnrollment
+from firebrick.services.access import spend_write
 from firebrick.services.me import require_user
 from firebrick.services.profiles import profile_doc
 from firebrick.state import rate_limit
@@ -96,7 +97,7 @@ def tokens_from(tokens: idt.TokenSet) -> Tokens:
 # --- registration -------------------------------------------------------------------------
 
 
-@raises(ValidationFailed, rate_limit.consume, Conflict, _unexpected)
+@raises(ValidationFailed, rate_limit.spend, Conflict, _unexpected)
 def register(db: Client, email: str, password: str, display_name: str, *, ctx: RequestContext) -> Tokens:
     """Create the Auth user and `users/{uid}` together; on a failed profile write the user is deleted."""
     problems = password_problems(password, email)
@@ -105,7 +106,7 @@ def register(db: Client, email: str, password: str, display_name: str, *, ctx: R
     if email_domain_blocked(email):
         raise ValidationFailed("This email domain is not accepted", reasons=["Email domain not accepted"])
     if ctx.client_ip:
-        rate_limit.consume(db, [(Limit("register-ip", get_settings().register_per_ip, 3600), ctx.client_ip)])
+        rate_limit.spend(db, [(Limit("register-ip", get_settings().register_per_ip, 3600), ctx.client_ip)])
     profile = profile_doc(display_name, email)
     try:
         tokens = idt.sign_up(email, password, str(profile["displayName"]))
@@ -140,29 +141,34 @@ def _compensate_sign_up(uid: str) -> None:
 # --- login, refresh, logout -----------------------------------------------------------------
 
 
-@raises(rate_limit.check, Unauthenticated, _unexpected)
+@raises(rate_limit.spend, Unauthenticated, _unexpected)
 def login(db: Client, email: str, password: str, *, ctx: RequestContext) -> Tokens:
-    """Password sign-in; one generic 401 for every credential failure; 429 after too many."""
+    """Password sign-in; one generic 401 for every credential failure; 429 after too many.
+
+    The attempt is counted before it is made (so parallel guesses cannot all slip
+    under the limit) and given back when it was not a wrong credential.
+    """
     email_limit, ip_limit = _login_limits()
     checks: list[rate_limit.Check] = [(email_limit, email)]
     if ctx.client_ip:
         checks.append((ip_limit, ctx.client_ip))
-    rate_limit.check(db, checks)
+    receipt = rate_limit.spend(db, checks)
     try:
         tokens = idt.sign_in_with_password(email, password)
     except idt.IdentityToolkitError as exc:
         if exc.reason in _CREDENTIAL_FAILURES or exc.reason == "BLOCKING_FUNCTION_ERROR_RESPONSE":
-            rate_limit.record(db, checks)
             record_audit(db, "auth.login_failed", actor_uid=None, target=email, ctx=ctx)
             raise Unauthenticated(GENERIC_LOGIN_FAILURE) from exc
+        rate_limit.refund(db, receipt)
         raise _unexpected(exc) from exc
+    rate_limit.refund(db, receipt)
     record_audit(db, "auth.login", actor_uid=tokens.uid, target=tokens.uid, ctx=ctx)
     return tokens_from(tokens)
 
 
-@raises(Unauthenticated, _unexpected)
-def refresh(refresh_token: str) -> Tokens:
-    """New tokens for a refresh token; refused once the user's tokens were revoked."""
+@raises(Unauthenticated, _unexpected, spend_write)
+def refresh(db: Client, refresh_token: str) -> Tokens:
+    """New tokens for a refresh token; refused once the user's tokens were revoked (a write: it spends the budget)."""
     try:
         tokens = idt.refresh(refresh_token)
     except idt.IdentityToolkitError as exc:
@@ -171,10 +177,11 @@ def refresh(refresh_token: str) -> Tokens:
         raise _unexpected(exc) from exc
     # Defence in depth: the new ID token must itself be current (not revoked, user enabled).
     decode_firebase_id_token(tokens.id_token)
+    spend_write(db, tokens.uid)
     return tokens_from(tokens)
 
 
-@raises(require_user)
+@raises(require_user, spend_write)
 def revoke_sessions(caller: Caller, *, action: str = "auth.logout") -> None:
     """Revoke every refresh token and session of the user; their current ID tokens stop working.
 
@@ -182,6 +189,7 @@ def revoke_sessions(caller: Caller, *, action: str = "auth.logout") -> None:
     included (`revoke_user_sessions` waits out its second when it is this one).
     """
     require_user(caller)
+    spend_write(caller.db, caller.principal)
     revoke_user_sessions(caller.uid, issued_up_to=float(caller.principal.claims.get("auth_time", 0)))
     _audit_own(caller, action)
 
@@ -189,12 +197,13 @@ def revoke_sessions(caller: Caller, *, action: str = "auth.logout") -> None:
 # --- sessions ---------------------------------------------------------------------------
 
 
-@raises(Unauthenticated)
+@raises(Unauthenticated, spend_write)
 def start_session(db: Client, id_token: str, *, ctx: RequestContext) -> tuple[str, str]:
     """A session cookie and its CSRF token, from a recent ID token."""
     from firebrick.auth.sessions import create_session_cookie, csrf_token_for
 
     cookie, principal = create_session_cookie(id_token)
+    spend_write(db, principal)
     record_audit(db, "auth.session_created", actor_uid=principal.uid, target=principal.uid, ctx=ctx)
     return cookie, csrf_token_for(cookie)
 
@@ -202,11 +211,12 @@ def start_session(db: Client, id_token: str, *, ctx: RequestContext) -> tuple[st
 # --- TOTP -------------------------------------------------------------------------------
 
 
-@raises(require_user, require_step_up)
+@raises(require_user, spend_write, require_step_up)
 def totp_enroll(caller: Caller, *, step_up_token: str | None = None) -> TotpEnrollment:
     """Start enrollment; replacing an active TOTP needs a step-up first."""
     require_user(caller)
-    require_step_up(caller, step_up_token)
+    spend_write(caller.db, caller.principal)
+    require_step_up(caller, step_up_token, Purpose.replace_totp).spend(caller.db)
     enrollment = mfa.enroll(caller.db, caller.uid, caller.principal.email)
     _audit_own(caller, "auth.mfa.totp_enroll_started")
     return TotpEnrollment(secret=enrollment.secret, otpauth_uri=enrollment.otpauth_uri)
@@ -217,31 +227,35 @@ def _audit_own(caller: Caller, action: str) -> None:
     record_audit(caller.db, action, actor_uid=caller.uid, target=caller.uid, ctx=caller.ctx)
 
 
-@raises(rate_limit.check, PermissionDenied, FailedPrecondition)
+@raises(rate_limit.spend, PermissionDenied, FailedPrecondition)
 def _checked_code(caller: Caller, verify: Callable[[], None], action: str) -> None:
-    """Run `verify`, counting failures per uid so codes cannot be brute-forced."""
-    checks: list[rate_limit.Check] = [(_totp_limit(), caller.uid)]
-    rate_limit.check(caller.db, checks)
+    """Run `verify`, counted first per uid so codes cannot be brute-forced (given back unless the code was wrong)."""
+    receipt = rate_limit.spend(caller.db, [(_totp_limit(), caller.uid)])
     try:
         verify()
     except PermissionDenied:
-        rate_limit.record(caller.db, checks)
         _audit_own(caller, f"{action}_failed")
         raise
+    except Exception:
+        rate_limit.refund(caller.db, receipt)
+        raise
+    rate_limit.refund(caller.db, receipt)
 
 
-@raises(require_user, _checked_code, mfa.confirm)
+@raises(require_user, spend_write, _checked_code, mfa.confirm)
 def totp_confirm(caller: Caller, code: str) -> None:
     require_user(caller)
+    spend_write(caller.db, caller.principal)
     _checked_code(caller, lambda: mfa.confirm(caller.db, caller.uid, code), "auth.mfa.totp_confirm")
     _audit_own(caller, "auth.mfa.totp_enabled")
 
 
-@raises(require_user, _checked_code, mfa.verify_code)
-def step_up(caller: Caller, code: str) -> StepUpToken:
-    """A step-up token for a correct, unused TOTP code."""
+@raises(require_user, spend_write, _checked_code, mfa.verify_code)
+def step_up(caller: Caller, code: str, purpose: Purpose) -> StepUpToken:
+    """A step-up token for a correct, unused TOTP code, good for one action of `purpose`."""
     require_user(caller)
+    spend_write(caller.db, caller.principal)
     _checked_code(caller, lambda: mfa.verify_code(caller.db, caller.uid, code), "auth.mfa.step_up")
     _audit_own(caller, "auth.mfa.step_up")
-    token, ttl = issue_step_up_token(caller.uid)
+    token, ttl = issue_step_up_token(caller.uid, purpose)
     return StepUpToken(step_up_token=token, expires_in=ttl)

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from firebrick import paths
 from firebrick.audit import audit_by
 from firebrick.auth.principal import PrincipalKind
-from firebrick.auth.step_up import require_step_up
+from firebrick.auth.step_up import Purpose, StepUp, require_step_up
 from firebrick.clock import now
 from firebrick.config import get_settings, secret_bytes
 from firebrick.context import Caller
@@ -27,7 +27,7 @@ from firebrick.ids import new_id
 from firebrick.models.invites import InviteAccepted, InviteCreate, InviteCreated
 from firebrick.models.refs import OrgRef
 from firebrick.policy import Action, Role, authorize_role_change
-from firebrick.services.access import authorize
+from firebrick.services.access import authorize, spend_write
 from firebrick.services.documents import Versioned
 from firebrick.services.members import membership_doc
 from firebrick.transactions import run_in_transaction
@@ -61,18 +61,21 @@ def create_invite(
     """
     db, org_id = caller.db, org.org_id
     role = Role[body.role]
-    access = authorize(caller, org_id, Action.manage_members)
-    authorize_role_change(access, None, role)
-    if role == Role.owner:
-        require_step_up(caller, step_up_token)
     invite_id = invite_id or new_id()
+    ref = db.document(paths.invite(org_id, invite_id))
     issued = now()
     expires = issued + (ttl if ttl is not None else timedelta(hours=get_settings().invite_ttl_hours))
     token = _sign(invite_id, org_id, issued, expires)
-    batch = db.batch()
-    batch.create(
-        db.document(paths.invite(org_id, invite_id)),
-        {
+
+    def run(transaction: Transaction) -> None:
+        access = authorize(caller, org_id, Action.manage_members, transaction=transaction)
+        authorize_role_change(access, None, role)
+        step_up: StepUp | None = None
+        if role == Role.owner:
+            step_up = require_step_up(
+                caller, step_up_token, Purpose.grant_owner, transaction=transaction, subject=ref.path
+            )
+        invite = {
             "email": body.email,
             "role": role.name,
             "status": "pending",
@@ -80,17 +83,14 @@ def create_invite(
             "createdAt": issued,
             "createdBy": caller.uid,
             "tokenHash": token_hash(token),
-        },
-    )
-    audit_by(
-        caller,
-        "invite.created",
-        paths.invite(org_id, invite_id),
-        org_id=org_id,
-        details={"email": body.email, "role": role.name},
-        writer=batch,
-    )
-    batch.commit()
+        }
+        transaction.create(ref, invite)
+        details = {"email": body.email, "role": role.name}
+        audit_by(caller, "invite.created", ref.path, org_id=org_id, details=details, writer=transaction)
+        if step_up is not None:
+            step_up.spend(db, transaction)
+
+    run_in_transaction(db, run)
     return Versioned(InviteCreated(id=invite_id, token=token, expires_at=expires), None)
 
 
@@ -130,7 +130,7 @@ def reissue_invite_token(caller: Caller, org: OrgRef, invite_id: str, *, step_up
         raise NotFound("Invitation not found")
     authorize_role_change(access, None, role)
     if role == Role.owner:
-        require_step_up(caller, step_up_token)
+        require_step_up(caller, step_up_token, Purpose.grant_owner, subject=ref.path).spend(db)
     if data.get("status") != "pending":
         raise FailedPrecondition("This invitation was already used")
     token = _sign(invite_id, org_id, now(), data["expiresAt"])
@@ -159,7 +159,7 @@ def _decode(token: str) -> dict[str, Any]:
     return claims
 
 
-@raises(PermissionDenied, BadRequest, FailedPrecondition, Conflict)
+@raises(PermissionDenied, BadRequest, spend_write, FailedPrecondition, Conflict)
 def accept_invite(caller: Caller, token: str) -> InviteAccepted:
     """Join the org as the invited role; the caller's verified email must be the invited one."""
     db, principal = caller.db, caller.principal
@@ -167,6 +167,7 @@ def accept_invite(caller: Caller, token: str) -> InviteAccepted:
         raise PermissionDenied("Only users may accept invitations")
     claims = _decode(token)
     org_id, invite_id = claims["org"], claims["sub"]
+    spend_write(db, principal, org_id)  # a genuine token names the org: nobody else can spend its budget
     invite_ref = db.document(paths.invite(org_id, invite_id))
     member_ref = db.document(paths.member(org_id, principal.uid))
 

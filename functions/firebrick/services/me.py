@@ -14,11 +14,12 @@ from firebrick import paths
 from firebrick.audit import record_audit
 from firebrick.auth.claims import claims_overflowed
 from firebrick.auth.principal import PrincipalKind
-from firebrick.auth.step_up import require_step_up
+from firebrick.auth.step_up import Purpose, require_step_up
 from firebrick.context import Caller
 from firebrick.errors import PermissionDenied, raises
 from firebrick.models.me import Me, Mfa
 from firebrick.policy import Role
+from firebrick.services.access import spend_write
 from firebrick.services.members import ensure_owner_remains, memberships_of
 from firebrick.transactions import run_in_transaction
 
@@ -55,7 +56,7 @@ def get_me(caller: Caller) -> Me:
     )
 
 
-@raises(require_user, require_step_up, ensure_owner_remains)
+@raises(require_user, spend_write, require_step_up, ensure_owner_remains)
 def delete_me(caller: Caller, *, step_up_token: str | None = None) -> None:
     """Delete the account and its personal data; 409 while the user is an org's last owner.
 
@@ -65,14 +66,16 @@ def delete_me(caller: Caller, *, step_up_token: str | None = None) -> None:
     """
     from firebase_admin import auth
 
-    from firebrick.auth.tokens import forget_user
+    from firebrick.auth.tokens import user_access_changed
     from firebrick.clients import firebase_app
 
     require_user(caller)
-    require_step_up(caller, step_up_token)
+    spend_write(caller.db, caller.principal)
     db, uid = caller.db, caller.uid
 
     def run(transaction: Transaction) -> None:
+        # The step-up's record goes with `userSecrets/{uid}`, deleted below: that spends it.
+        require_step_up(caller, step_up_token, Purpose.delete_account, transaction=transaction, subject=paths.user(uid))
         roles = memberships_of(db, uid, transaction=transaction)
         for org_id, role in sorted(roles.items()):
             if role == Role.owner:
@@ -85,4 +88,4 @@ def delete_me(caller: Caller, *, step_up_token: str | None = None) -> None:
 
     run_in_transaction(db, run)
     auth.delete_user(uid, app=firebase_app())
-    forget_user(uid)
+    user_access_changed(uid)

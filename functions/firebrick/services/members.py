@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from firebrick import paths
 from firebrick.audit import audit_by
-from firebrick.auth.step_up import require_step_up
+from firebrick.auth.step_up import Purpose, StepUp, require_step_up
 from firebrick.clock import now
 from firebrick.context import Caller
 from firebrick.errors import FailedPrecondition, NotFound, PermissionDenied, raises
@@ -98,8 +98,11 @@ def change_role(caller: Caller, member: MemberRef, new_role: Role, *, step_up_to
         ref, data = _target(caller, transaction, member)
         current = Role.named(data.get("role"))
         authorize_role_change(access, current, new_role)
+        step_up: StepUp | None = None
         if new_role == Role.owner and current != Role.owner:
-            require_step_up(caller, step_up_token)
+            step_up = require_step_up(
+                caller, step_up_token, Purpose.grant_owner, transaction=transaction, subject=member.path
+            )
         if current == new_role:
             return member_from(member.uid, data)  # nothing to do: no write, no audit entry
         if current == Role.owner:
@@ -114,6 +117,8 @@ def change_role(caller: Caller, member: MemberRef, new_role: Role, *, step_up_to
             details=change,
             writer=transaction,
         )
+        if step_up is not None:
+            step_up.spend(caller.db, transaction)
         return member_from(member.uid, {**data, "role": new_role.name})
 
     return run_in_transaction(caller.db, run)
@@ -125,7 +130,7 @@ def remove_member(caller: Caller, member: MemberRef) -> None:
 
     def run(transaction: Transaction) -> None:
         # Outsiders: 404 before anything else is revealed; the policy decides the rest below.
-        access = authorize(caller, member.org_id, Action.read, transaction=transaction)
+        access = authorize(caller, member.org_id, Action.read, transaction=transaction, writing=True)
         ref, data = _target(caller, transaction, member)
         target = Role.named(data.get("role")) or Role.viewer
         is_self = member.uid == caller.uid

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from firebrick import paths
 from firebrick.audit import audit_by
 from firebrick.auth.principal import PrincipalKind
-from firebrick.auth.step_up import require_step_up
+from firebrick.auth.step_up import Purpose, require_step_up
 from firebrick.clock import now
 from firebrick.context import Caller
 from firebrick.errors import Conflict, NotFound, PermissionDenied, raises
@@ -24,7 +24,7 @@ from firebrick.models.common import Items
 from firebrick.models.orgs import Org
 from firebrick.models.refs import OrgRef
 from firebrick.policy import Action, Role
-from firebrick.services.access import authorize
+from firebrick.services.access import authorize, spend_write
 from firebrick.services.documents import Versioned
 from firebrick.services.members import membership_doc, memberships_of
 from firebrick.transactions import run_in_transaction
@@ -65,7 +65,7 @@ def _display_name(caller: Caller, transaction: Transaction) -> str | None:
     return name if isinstance(name, str) else caller.principal.claims.get("name")
 
 
-@raises(PermissionDenied, Conflict)
+@raises(PermissionDenied, spend_write, Conflict)
 def create_org(caller: Caller, name: str, org_id: str | None = None) -> Versioned[Org]:
     """A new org with the caller as its owner.
 
@@ -74,6 +74,7 @@ def create_org(caller: Caller, name: str, org_id: str | None = None) -> Versione
     """
     if caller.principal.kind != PrincipalKind.user:
         raise PermissionDenied("Only users may create organizations")
+    spend_write(caller.db, caller.principal)
     retry = org_id is not None  # a fresh id cannot exist yet: no need to look
     org_id = org_id or new_id()
     db = caller.db
@@ -162,7 +163,7 @@ def delete_org(caller: Caller, org: OrgRef, *, step_up_token: str | None = None)
     def run(transaction: Transaction) -> None:
         authorize(caller, org.org_id, Action.manage_org, transaction=transaction)
         # After authorize: outsiders still get 404, too-low roles 403 permission_denied.
-        require_step_up(caller, step_up_token)
+        step_up = require_step_up(caller, step_up_token, Purpose.delete_org, transaction=transaction, subject=org.path)
         snapshot = ref.get(transaction=transaction)
         if not snapshot.exists:
             raise _not_found()
@@ -175,6 +176,7 @@ def delete_org(caller: Caller, org: OrgRef, *, step_up_token: str | None = None)
             details={"name": (snapshot.to_dict() or {}).get("name")},
             writer=transaction,
         )
+        step_up.spend(caller.db, transaction)
 
     run_in_transaction(caller.db, run)
     delete_memberships(caller.db, org.org_id)

@@ -8,12 +8,12 @@ the record is what makes it revocable.
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from firebrick import paths
 from firebrick.audit import audit_by
-from firebrick.auth.service_tokens import MAX_ROLE, forget_service_token, mint_service_token
-from firebrick.auth.step_up import require_step_up
+from firebrick.auth.service_tokens import MAX_ROLE, mint_service_token, service_token_revoked
+from firebrick.auth.step_up import Purpose, require_step_up
 from firebrick.clock import now
 from firebrick.context import Caller
 from firebrick.errors import NotFound, PermissionDenied, raises
@@ -24,6 +24,10 @@ from firebrick.models.tokens import ServiceToken, ServiceTokenCreate, ServiceTok
 from firebrick.policy import Action, Role
 from firebrick.services.access import authorize
 from firebrick.services.documents import Versioned
+from firebrick.transactions import run_in_transaction
+
+if TYPE_CHECKING:
+    from google.cloud.firestore import Transaction
 
 #: More tokens than any org needs; a listing never grows past it.
 MAX_LISTED = 500
@@ -55,15 +59,11 @@ def create_service_token(
     `token_id` is fixed by the idempotency keys (a retry lands on the same record).
     """
     org_id = org.org_id
-    authorize(caller, org_id, Action.manage_tokens)
-    require_step_up(caller, step_up_token)
     role = Role[body.role]
-    if role > MAX_ROLE:
-        raise PermissionDenied("Service tokens may carry at most the member role")
     token_id = token_id or new_id()
+    ref = caller.db.document(paths.token(org_id, token_id))
     created = now()
     expires = created + timedelta(days=body.expires_in_days)
-    token = mint_service_token(org_id, token_id, role, expires)
     data = {
         "orgId": org_id,
         "name": body.name,
@@ -73,17 +73,21 @@ def create_service_token(
         "expiresAt": expires,
         "revokedAt": None,
     }
-    batch = caller.db.batch()
-    batch.create(caller.db.document(paths.token(org_id, token_id)), data)
-    audit_by(
-        caller,
-        "service_token.created",
-        token_id,
-        org_id=org_id,
-        details={"name": body.name, "role": role.name, "expiresAt": expires.isoformat()},
-        writer=batch,
-    )
-    batch.commit()
+
+    def run(transaction: Transaction) -> None:
+        authorize(caller, org_id, Action.manage_tokens, transaction=transaction)
+        step_up = require_step_up(
+            caller, step_up_token, Purpose.create_service_token, transaction=transaction, subject=ref.path
+        )
+        if role > MAX_ROLE:
+            raise PermissionDenied("Service tokens may carry at most the member role")
+        transaction.create(ref, data)
+        details = {"name": body.name, "role": role.name, "expiresAt": expires.isoformat()}
+        audit_by(caller, "service_token.created", token_id, org_id=org_id, details=details, writer=transaction)
+        step_up.spend(caller.db, transaction)
+
+    run_in_transaction(caller.db, run)
+    token = mint_service_token(org_id, token_id, role, expires)
     created_token = ServiceTokenCreated(**token_from(token_id, data).model_dump(), token=token)
     return Versioned(created_token, None)
 
@@ -97,7 +101,7 @@ def reissue_service_token(caller: Caller, token: TokenRef, *, step_up_token: str
     create, and only for the caller who created it, while it is not revoked.
     """
     authorize(caller, token.org_id, Action.manage_tokens)
-    require_step_up(caller, step_up_token)
+    require_step_up(caller, step_up_token, Purpose.create_service_token, subject=token.path).spend(caller.db)
     snapshot = caller.db.document(token.path).get()
     data = (snapshot.to_dict() or {}) if snapshot.exists else {}
     role = Role.named(data.get("role"))
@@ -115,7 +119,7 @@ def list_service_tokens(caller: Caller, org: OrgRef) -> Items[ServiceToken]:
 
 @raises(authorize, NotFound)
 def revoke_service_token(caller: Caller, token: TokenRef) -> None:
-    """Revoke at once (this instance) / within the verification cache window (others)."""
+    """Revoke at once in this instance, within 5 s in every other (`auth/revocations.py`)."""
     authorize(caller, token.org_id, Action.manage_tokens)
     ref = caller.db.document(token.path)
     snapshot = ref.get()
@@ -126,4 +130,4 @@ def revoke_service_token(caller: Caller, token: TokenRef) -> None:
         batch.update(ref, {"revokedAt": now(), "revokedBy": caller.uid})
         audit_by(caller, "service_token.revoked", token.token_id, org_id=token.org_id, writer=batch)
         batch.commit()
-    forget_service_token(token.org_id, token.token_id)
+    service_token_revoked(caller.db, token.org_id, token.token_id)

@@ -1,34 +1,42 @@
-"""Fixed-window rate limits kept in Firestore, so they hold across function instances.
+"""Fixed-window rate limits kept in Firestore, spent before the attempt, so they hold across instances.
 
-One document per (scope, key) in `rateLimits/{sha256}`: `windowStart`, `count`,
-`expiresAt` (set a Firestore TTL policy on `expiresAt` to reap old windows).
-The key is hashed so emails and IPs never appear in document ids. A window
-opens at the first counted event and closes `window_seconds` later; once
-`count` reaches `max_events`, callers get 429 with the seconds left in the window.
+One document per (scope, key, window) in `rateLimits/{scope}-{sha256(key)}-{window}`:
+`count` and `expiresAt` (a Firestore TTL policy on `expiresAt` reaps old windows).
+Windows are aligned to multiples of `window_seconds`; the key is hashed so emails
+and IPs never appear in document ids.
 
-Per-request cost: `check` is one batched read of the keys (1 document read each);
-`record` and `consume` are one transaction reading and writing each key (1 read +
-1 write each). A login therefore costs 2 reads when it succeeds and 2 reads +
-2 writes more when it fails (per-email and per-IP keys).
+Spending is one atomic increment per key, a blind write whose new value Firestore
+returns with the commit: callers racing on a key each see their own count, so at
+most `max_events` pass a window however many arrive at once (the check and the
+count cannot be split). A caller refused is still counted; one that succeeded
+where only failures should count (a right password) gets its event back with
+`refund`. Limits above two events a second are spread over shards (one picked at
+random per event, each allowed its share), so no document takes more writes than
+Firestore sustains; their bound is then approximate, by a few percent.
+
+Cost: `spend` is one commit writing one document per key, no read; `refund` the same.
 """
 
 from __future__ import annotations
 
 import hashlib
+import math
+import random
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from firebrick import paths
 from firebrick.clock import now
 from firebrick.errors import RateLimited, raises
-from firebrick.transactions import run_in_transaction
 
 if TYPE_CHECKING:
-    from google.cloud.firestore import Client, DocumentReference, Transaction
+    from google.cloud.firestore import Client, DocumentReference
 
 COLLECTION = paths.RATE_LIMITS
+#: Events a shard takes per second of window, on average, before a limit is spread over more shards.
+_EVENTS_PER_SHARD_SECOND = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,76 +47,71 @@ class Limit:
     max_events: int
     window_seconds: int
 
+    @property
+    def shards(self) -> int:
+        return max(1, math.ceil(self.max_events / (self.window_seconds * _EVENTS_PER_SHARD_SECOND)))
 
-Check = tuple[Limit, str]  # a limit and the key it applies to (email, IP, ...)
+    @property
+    def per_shard(self) -> int:
+        return math.ceil(self.max_events / self.shards)
 
 
-def _ref(db: Client, limit: Limit, key: str) -> DocumentReference:
+Check = tuple[Limit, str]  # a limit and the key it applies to (email, IP, uid, org id)
+
+
+@dataclass(frozen=True, slots=True)
+class Receipt:
+    """What `spend` counted: the window documents it incremented, for a `refund`."""
+
+    refs: tuple[DocumentReference, ...] = ()
+
+
+def _ref(db: Client, limit: Limit, key: str, window: int) -> DocumentReference:
     digest = hashlib.sha256(f"{limit.scope}\x00{key}".encode()).hexdigest()
-    return db.collection(COLLECTION).document(f"{limit.scope}-{digest[:40]}")
+    shard = f"-{random.randrange(limit.shards)}" if limit.shards > 1 else ""  # noqa: S311 - load spreading
+    return db.collection(COLLECTION).document(f"{limit.scope}-{digest[:40]}-{window}{shard}")
 
 
-def _state(data: dict[str, Any] | None, limit: Limit, at: float) -> tuple[float, int]:
-    """(window start, count) of the window open at `at`; a fresh window if none is."""
-    if not data:
-        return at, 0
-    start = float(data.get("windowStart", 0))
-    if at >= start + limit.window_seconds:
-        return at, 0
-    return start, int(data.get("count", 0))
-
-
-def _retry_after(start: float, limit: Limit, at: float) -> int:
-    return max(1, int(start + limit.window_seconds - at + 0.999))
+def _count_after(result: Any) -> int:
+    """The counter's value after this write (Firestore returns the result of each field transform)."""
+    return int(result.transform_results[0].integer_value)
 
 
 @raises(RateLimited)
-def check(db: Client, checks: Sequence[Check]) -> None:
-    """Raise RateLimited when any key has used up its window; counts nothing."""
+def spend(db: Client, checks: Sequence[Check]) -> Receipt:
+    """Count one event against every key at once; RateLimited if any key is over its limit in this window."""
     if not checks:
-        return
-    at = now().timestamp()
-    refs = [_ref(db, limit, key) for limit, key in checks]
-    by_path = {snap.reference.path: snap.to_dict() for snap in db.get_all(refs) if snap.exists}
-    waits = []
-    for (limit, _), ref in zip(checks, refs, strict=True):
-        start, count = _state(by_path.get(ref.path), limit, at)
-        if count >= limit.max_events:
-            waits.append(_retry_after(start, limit, at))
-    if waits:
-        raise RateLimited(max(waits), "Too many attempts, try again later")
+        return Receipt()
+    from google.cloud.firestore import Increment
 
-
-def _count(db: Client, transaction: Transaction, checks: Sequence[Check], *, refuse_when_full: bool) -> None:
     at = now().timestamp()
-    refs = [_ref(db, limit, key) for limit, key in checks]
-    snaps = [ref.get(transaction=transaction) for ref in refs]
-    updates = []
-    waits = []
-    for (limit, _), ref, snap in zip(checks, refs, snaps, strict=True):
-        start, count = _state(snap.to_dict() if snap.exists else None, limit, at)
-        if refuse_when_full and count >= limit.max_events:
-            waits.append(_retry_after(start, limit, at))
-        updates.append((ref, start, count + 1, limit))
+    batch = db.batch()
+    planned = []
+    for limit, key in checks:
+        window = int(at // limit.window_seconds)
+        ends = (window + 1) * limit.window_seconds
+        ref = _ref(db, limit, key, window)
+        expires = datetime.fromtimestamp(ends + 60, UTC)
+        batch.set(ref, {"count": Increment(1), "expiresAt": expires}, merge=True)
+        planned.append((limit, ref, ends))
+    results = batch.commit()
+    waits = [
+        max(1, math.ceil(ends - at))
+        for (limit, _, ends), result in zip(planned, results, strict=True)
+        if _count_after(result) > limit.per_shard
+    ]
     if waits:
         raise RateLimited(max(waits), "Too many requests, try again later")
-    for ref, start, count, limit in updates:
-        expires = now() + timedelta(seconds=limit.window_seconds + 60)
-        transaction.set(ref, {"windowStart": start, "count": count, "expiresAt": expires})
+    return Receipt(tuple(ref for _, ref, _ in planned))
 
 
-def record(db: Client, checks: Sequence[Check]) -> None:
-    """Count one event (e.g. a failed login) against every key, atomically."""
-    if checks:
-        _run(db, checks, refuse_when_full=False)
+def refund(db: Client, receipt: Receipt) -> None:
+    """Give back the events `spend` counted (same window documents, so a new window is never credited)."""
+    if not receipt.refs:
+        return
+    from google.cloud.firestore import Increment
 
-
-@raises(RateLimited)
-def consume(db: Client, checks: Sequence[Check]) -> None:
-    """Refuse with RateLimited if any key is full, else count one event against each."""
-    if checks:
-        _run(db, checks, refuse_when_full=True)
-
-
-def _run(db: Client, checks: Sequence[Check], *, refuse_when_full: bool) -> None:
-    run_in_transaction(db, lambda transaction: _count(db, transaction, checks, refuse_when_full=refuse_when_full))
+    batch = db.batch()
+    for ref in receipt.refs:
+        batch.set(ref, {"count": Increment(-1)}, merge=True)
+    batch.commit()

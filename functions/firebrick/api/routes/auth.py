@@ -10,12 +10,14 @@ from fastapi import APIRouter, Response
 
 from firebrick.api.deps import Ctx, CurrentCaller, Db, StepUpHeader
 from firebrick.auth.sessions import CSRF_COOKIE, CSRF_HEADER, SESSION_COOKIE, session_max_age
+from firebrick.auth.step_up import Purpose
 from firebrick.context import Caller
 from firebrick.models.auth import (
     LoginRequest,
     RefreshRequest,
     RegisterRequest,
     SessionRequest,
+    StepUpRequest,
     StepUpToken,
     Tokens,
     TotpCodeRequest,
@@ -47,8 +49,8 @@ def login(db: Db, ctx: Ctx, body: LoginRequest) -> Tokens:
 
 
 @router.post("/refresh", summary="Exchange a refresh token for new tokens")
-def refresh(body: RefreshRequest) -> Tokens:
-    return identity.refresh(body.refresh_token)
+def refresh(db: Db, body: RefreshRequest) -> Tokens:
+    return identity.refresh(db, body.refresh_token)
 
 
 @router.post("/logout", status_code=204, summary="Revoke all the caller's sessions")
@@ -85,9 +87,9 @@ def totp_confirm(caller: CurrentCaller, body: TotpCodeRequest) -> Response:
     return Response(status_code=204)
 
 
-@router.post("/mfa/step-up", summary="Trade a TOTP code for a short-lived step-up token")
-def step_up(caller: CurrentCaller, body: TotpCodeRequest) -> StepUpToken:
-    return identity.step_up(caller, body.code)
+@router.post("/mfa/step-up", summary="Trade a TOTP code for a short-lived, single-use step-up token for one purpose")
+def step_up(caller: CurrentCaller, body: StepUpRequest) -> StepUpToken:
+    return identity.step_up(caller, body.code, Purpose(body.purpose))
 
 
 # --- The caller's own account ----------------------------------------------------------
