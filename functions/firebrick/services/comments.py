@@ -20,7 +20,7 @@ from firebrick.models.common import ListQuery, Page
 from firebrick.models.refs import CommentRef, TaskRef
 from firebrick.policy import Access, Action
 from firebrick.services import documents
-from firebrick.services.access import authorize
+from firebrick.services.access import authorize, read_authorized
 from firebrick.services.documents import Versioned
 from firebrick.services.tasks import task_not_found
 
@@ -67,18 +67,16 @@ def create_comment(
     return Versioned(comment_from(ref, stored), etag)
 
 
-@raises(documents.read_document)
+@raises(read_authorized)
 def get_comment(caller: Caller, comment: CommentRef) -> Versioned[Comment]:
-    authorize(caller, comment.org_id, Action.read)
-    data, etag = documents.read_document(caller.db, comment.path, comment_not_found())
+    _access, data, etag = read_authorized(caller, comment.org_id, comment.path, comment_not_found())
     return Versioned(comment_from(comment, data), etag)
 
 
-@raises(documents.read_document, documents.list_page)
+@raises(read_authorized, documents.list_page)
 def list_comments(caller: Caller, task: TaskRef, query: ListQuery) -> Page[Comment]:
     """A page of the task's comments, oldest first."""
-    authorize(caller, task.org_id, Action.read)
-    documents.read_document(caller.db, task.path, task_not_found())
+    read_authorized(caller, task.org_id, task.path, task_not_found())
     collection = paths.comments(task.org_id, task.project_id, task.task_id)
     return documents.list_page(
         caller.db.collection(collection),

@@ -77,7 +77,14 @@ def _snapshot(ref: DocumentReference, not_found: FirebrickError) -> Any:
 @raises(NotFound)
 def read_document(db: Client, path: str, not_found: FirebrickError) -> tuple[dict[str, Any], str]:
     """The document's data and version ETag, or `not_found` raised."""
-    snapshot = _snapshot(db.document(path), not_found)
+    return snapshot_data(db.document(path).get(), not_found)
+
+
+@raises(NotFound)
+def snapshot_data(snapshot: Any, not_found: FirebrickError) -> tuple[dict[str, Any], str]:
+    """A read snapshot's data and version ETag, or `not_found` raised when the document does not exist."""
+    if not snapshot.exists:
+        raise not_found
     return snapshot.to_dict() or {}, version_etag(snapshot.update_time)
 
 

@@ -24,7 +24,7 @@ from firebrick.models.common import Items
 from firebrick.models.orgs import Org
 from firebrick.models.refs import OrgRef
 from firebrick.policy import Action, Role
-from firebrick.services.access import authorize, spend_write
+from firebrick.services.access import authorize, read_authorized, spend_write
 from firebrick.services.documents import Versioned
 from firebrick.services.members import membership_doc, memberships_of
 from firebrick.transactions import run_in_transaction
@@ -115,14 +115,11 @@ def list_orgs(caller: Caller) -> Items[Org]:
     return Items[Org](items=sorted(orgs, key=lambda org: (org.name.lower(), org.id)))
 
 
-@raises(NotFound)
+@raises(read_authorized)
 def get_org(caller: Caller, org: OrgRef) -> Versioned[Org]:
     """The org, for members and platform admins; outsiders get 404."""
-    access = authorize(caller, org.org_id, Action.read)
-    snapshot = caller.db.document(org.path).get()
-    if not snapshot.exists:
-        raise _not_found()
-    return _versioned(org.org_id, snapshot.to_dict() or {}, access.role)
+    access, data, _etag = read_authorized(caller, org.org_id, org.path, _not_found())
+    return _versioned(org.org_id, data, access.role)
 
 
 @raises(authorize, check_if_match, NotFound)

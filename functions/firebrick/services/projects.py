@@ -20,7 +20,7 @@ from firebrick.models.projects import Project, ProjectCreate, ProjectListQuery, 
 from firebrick.models.refs import OrgRef, ProjectRef
 from firebrick.policy import Action
 from firebrick.services import documents
-from firebrick.services.access import authorize
+from firebrick.services.access import authorize, read_authorized
 from firebrick.services.documents import Versioned
 
 
@@ -52,10 +52,9 @@ def create_project(
     return Versioned(project_from(ref, stored), etag)
 
 
-@raises(documents.read_document)
+@raises(read_authorized)
 def get_project(caller: Caller, project: ProjectRef) -> Versioned[Project]:
-    authorize(caller, project.org_id, Action.read)
-    data, etag = documents.read_document(caller.db, project.path, project_not_found())
+    _access, data, etag = read_authorized(caller, project.org_id, project.path, project_not_found())
     return Versioned(project_from(project, data), etag)
 
 

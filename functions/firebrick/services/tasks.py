@@ -21,7 +21,7 @@ from firebrick.models.refs import ProjectRef, TaskRef
 from firebrick.models.tasks import Task, TaskCreate, TaskListQuery, TaskUpdate
 from firebrick.policy import Action
 from firebrick.services import documents
-from firebrick.services.access import authorize
+from firebrick.services.access import authorize, read_authorized
 from firebrick.services.documents import Versioned
 from firebrick.services.projects import project_not_found
 
@@ -70,14 +70,13 @@ def create_task(caller: Caller, project: ProjectRef, body: TaskCreate, task_id: 
     return Versioned(task_from(ref, stored), etag)
 
 
-@raises(documents.read_document)
+@raises(read_authorized)
 def get_task(caller: Caller, task: TaskRef) -> Versioned[Task]:
-    authorize(caller, task.org_id, Action.read)
-    data, etag = documents.read_document(caller.db, task.path, task_not_found())
+    _access, data, etag = read_authorized(caller, task.org_id, task.path, task_not_found())
     return Versioned(task_from(task, data), etag)
 
 
-@raises(documents.read_document, documents.list_page)
+@raises(read_authorized, documents.list_page)
 def list_tasks(caller: Caller, project: ProjectRef, query: TaskListQuery) -> Page[Task]:
     """A page of the project's tasks, oldest first, optionally filtered by status and assignee.
 
@@ -85,8 +84,7 @@ def list_tasks(caller: Caller, project: ProjectRef, query: TaskListQuery) -> Pag
     """
     from google.cloud.firestore import FieldFilter
 
-    authorize(caller, project.org_id, Action.read)
-    documents.read_document(caller.db, project.path, project_not_found())
+    read_authorized(caller, project.org_id, project.path, project_not_found())
     collection = paths.tasks(project.org_id, project.project_id)
     found: Any = caller.db.collection(collection)
     if query.status is not None:
