@@ -75,24 +75,27 @@ def authorize(
     return access
 
 
-@raises(NotFound, PermissionDenied)
+@raises(NotFound, PermissionDenied)  # a write action's callers also declare `spend_write`
 def read_authorized(
-    caller: Caller, org_id: str, path: str, not_found: FirebrickError
+    caller: Caller, org_id: str, path: str, not_found: FirebrickError, action: Action = Action.read
 ) -> tuple[Access, dict[str, Any], str]:
-    """`authorize(Action.read)`, then the document at `path`: its data and version ETag, or `not_found`.
+    """`authorize(action)`, then the document at `path`: its data and version ETag, or `not_found`.
 
     The membership and the document come in one batch get, one round trip where
-    `authorize` and a read take two (the hot path of every GET). The document is
-    looked at only after the policy allowed, so an outsider learns nothing from it.
+    `authorize` and a read take two (every GET, and commands that check a parent
+    first). The document is looked at only after the policy allowed, so an outsider
+    learns nothing from it; a write action spends the budgets as `authorize` does.
     """
     principal = caller.principal
     if principal.kind == PrincipalKind.service:
-        access = authorize(caller, org_id, Action.read)
+        access = authorize(caller, org_id, action)
         return (access, *documents.read_document(caller.db, path, not_found))
     membership, ref = caller.db.document(paths.member(org_id, principal.uid)), caller.db.document(path)
     found = {snapshot.reference.path: snapshot for snapshot in caller.db.get_all([membership, ref])}
     access = _access_from(principal, found[membership.path])
-    policy.authorize(access, Action.read)
+    policy.authorize(access, action)
+    if action in WRITE_ACTIONS:
+        spend_write(caller.db, principal, org_id)
     return (access, *documents.snapshot_data(found[ref.path], not_found))
 
 

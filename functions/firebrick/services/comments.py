@@ -20,7 +20,7 @@ from firebrick.models.common import ListQuery, Page
 from firebrick.models.refs import CommentRef, TaskRef
 from firebrick.policy import Access, Action
 from firebrick.services import documents
-from firebrick.services.access import authorize, read_authorized
+from firebrick.services.access import authorize, read_authorized, spend_write
 from firebrick.services.documents import Versioned
 from firebrick.services.tasks import task_not_found
 
@@ -46,13 +46,12 @@ def _own_or_moderate(access: Access, caller: Caller) -> Callable[[Mapping[str, A
     return check
 
 
-@raises(authorize, documents.read_document, documents.create_document)
+@raises(read_authorized, spend_write, documents.create_document)
 def create_comment(
     caller: Caller, task: TaskRef, body: CommentCreate, comment_id: str | None = None
 ) -> Versioned[Comment]:
     """Comment on an existing task (member+); the caller is the author."""
-    authorize(caller, task.org_id, Action.comment)
-    documents.read_document(caller.db, task.path, task_not_found())
+    read_authorized(caller, task.org_id, task.path, task_not_found(), Action.comment)
     ref = task.comment(comment_id or new_id())
     data: dict[str, Any] = {
         **body.model_dump(by_alias=True),

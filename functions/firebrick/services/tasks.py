@@ -21,7 +21,7 @@ from firebrick.models.refs import ProjectRef, TaskRef
 from firebrick.models.tasks import Task, TaskCreate, TaskListQuery, TaskUpdate
 from firebrick.policy import Action
 from firebrick.services import documents
-from firebrick.services.access import authorize, read_authorized
+from firebrick.services.access import authorize, read_authorized, spend_write
 from firebrick.services.documents import Versioned
 from firebrick.services.projects import project_not_found
 
@@ -46,11 +46,12 @@ def _check_assignee(caller: Caller, org_id: str, assignee_uid: str | None) -> No
         )
 
 
-@raises(authorize, documents.read_document, FailedPrecondition, _check_assignee, documents.create_document)
+@raises(read_authorized, spend_write, FailedPrecondition, _check_assignee, documents.create_document)
 def create_task(caller: Caller, project: ProjectRef, body: TaskCreate, task_id: str | None = None) -> Versioned[Task]:
     """Create a task (member+) in an existing, unarchived project."""
-    authorize(caller, project.org_id, Action.write_task)
-    project_doc, _ = documents.read_document(caller.db, project.path, project_not_found())
+    _access, project_doc, _ = read_authorized(
+        caller, project.org_id, project.path, project_not_found(), Action.write_task
+    )
     if project_doc.get("archived") is True:
         raise FailedPrecondition("The project is archived; unarchive it to add tasks")
     _check_assignee(caller, project.org_id, body.assignee_uid)
