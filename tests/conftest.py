@@ -39,12 +39,21 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     items.sort(key=lambda item: item.get_closest_marker("triggers") is not None)
 
 
+#: pytest's exit code when the Functions emulator runs without our functions; `scripts/test`
+#: then starts that suite once more (its discovery can lose a port race to another suite).
+FUNCTIONS_NOT_LOADED = 3
+
+
 @pytest.fixture(scope="session")
 def emulators() -> Emulators:
     try:
-        return discover()
+        found = discover()
     except EmulatorUnavailable as exc:
         pytest.exit(str(exc), returncode=2)
+    probe = httpx.get(f"{found.api_base}/v1/health", timeout=60)
+    if probe.status_code == 404 and "does not exist" in probe.text:
+        pytest.exit("the Functions emulator did not load main.py (see its log above)", returncode=FUNCTIONS_NOT_LOADED)
+    return found
 
 
 @pytest.fixture(scope="session")
