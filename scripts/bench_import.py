@@ -5,6 +5,11 @@ alternating the two, and prints medians, p95 and the ratio (goal <= 1.15).
 main.py is measured as the `api` instance imports it (FUNCTION_TARGET=api) and,
 for reference, as deploy/emulator discovery imports it (every function declared).
 Usage: .venv/bin/python scripts/bench_import.py [--runs N] [--json PATH]
+       .venv/bin/python scripts/bench_import.py --first-request [PATH]
+The second form prints what the `api` instance imports to answer its first request
+(`PATH`, default /v1/health; an authenticated path answers 401 without a token but
+imports its route module): each top-level package's own import time (the sum of its
+modules' self times), largest first, and the total.
 """
 
 from __future__ import annotations
@@ -48,11 +53,49 @@ def import_us(module: str, target: str | None) -> int:
     raise RuntimeError(f"no importtime line for {module}")
 
 
+#: Run in a fresh interpreter: import main.py as the api instance, then serve one request.
+FIRST_REQUEST = """
+import sys, main
+from werkzeug.test import EnvironBuilder
+from werkzeug.wrappers import Response
+from firebrick.serving import _app
+Response.from_app(_app(), EnvironBuilder(path=sys.argv[1]).get_environ())
+"""
+
+
+def first_request_profile(path: str, top: int = 15) -> list[tuple[str, float]]:
+    """(top-level package, ms of its modules' own import time) for the first request of `path`, largest first."""
+    env = {**os.environ, "FUNCTION_TARGET": "api"}
+    result = subprocess.run(
+        [str(PYTHON), "-X", "importtime", "-c", FIRST_REQUEST, path],
+        cwd=FUNCTIONS,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    totals: dict[str, float] = {}
+    for line in result.stderr.splitlines():
+        if not line.startswith("import time:") or "cumulative" in line:
+            continue
+        own, _cumulative, name = line.removeprefix("import time:").split("|")
+        package = name.strip().split(".")[0]
+        totals[package] = totals.get(package, 0.0) + int(own) / 1000
+    return sorted(totals.items(), key=lambda item: -item[1])[:top]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--json", type=Path)
+    parser.add_argument("--first-request", nargs="?", const="/v1/health", metavar="PATH")
     args = parser.parse_args()
+    if args.first_request:
+        profile = first_request_profile(args.first_request, top=1000)
+        for package, ms in profile[:15]:
+            print(f"{ms:8.1f} ms  {package}")
+        print(f"{sum(ms for _, ms in profile):8.1f} ms  in all ({len(profile)} top-level packages)")
+        return
     cases = {
         "floor: import firebase_functions.https_fn": ("firebase_functions.https_fn", None),
         "main.py as the api instance (FUNCTION_TARGET=api)": ("main", "api"),

@@ -120,6 +120,9 @@ def bench_ops(world: World) -> list[Row]:
         client.headers.update(world.org["member"].headers)
         for op in OPS:
             url = base + op.path.format(project=world.project_id, task=world.task_id)
+            # The instance's revocation poll (one query read per POLL_SECONDS while it serves,
+            # auth/revocations.py) is per instance, not per request: a GET first takes it.
+            client.get(base)
             response = client.request(op.method, url, json=op.body)
             if response.status_code != op.status:
                 raise RuntimeError(f"{op.label}: {response.status_code} {response.text[:200]}")
