@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -65,55 +66,55 @@ def enroll(db: Client, uid: str, email: str | None) -> Enrollment:
     return Enrollment(secret, uri)
 
 
-def _matching_step(secret: str, code: str, after_step: int) -> int | None:
-    """The time step `code` is valid for (within drift, later than `after_step`), else None."""
+@raises(PermissionDenied)
+def _accepted_step(uid: str, blob: str, code: str, after_step: int) -> int:
+    """The time step `code` is valid for under the encrypted secret `blob` (within drift, later than
+    `after_step`); a code that matches none is refused."""
     import pyotp
 
-    if not (len(code) == 6 and code.isdigit()):
-        return None
-    totp = pyotp.TOTP(secret)
-    current = int(now().timestamp()) // totp.interval
-    for step in range(current - _VALID_WINDOW, current + _VALID_WINDOW + 1):
-        if step > after_step and pyotp.utils.strings_equal(totp.generate_otp(step), code):
-            return step
-    return None
+    secret = _decrypt(uid, blob)
+    if len(code) == 6 and code.isdigit():
+        totp = pyotp.TOTP(secret)
+        current = int(now().timestamp()) // totp.interval
+        for step in range(current - _VALID_WINDOW, current + _VALID_WINDOW + 1):
+            if step > after_step and pyotp.utils.strings_equal(totp.generate_otp(step), code):
+                return step
+    raise PermissionDenied("Invalid code", reason="invalid_totp_code")
 
 
-@raises(FailedPrecondition, PermissionDenied)
+def _update_secrets(db: Client, uid: str, decide: Callable[[dict[str, Any]], dict[str, Any]]) -> None:
+    """Write what `decide(secrets)` returns to the user's secrets, in the transaction that read them:
+    of two requests with the same code, one sees the other's `lastStep`."""
+    ref = db.document(paths.user_secrets(uid))
+
+    def body(transaction: Transaction) -> None:
+        transaction.update(ref, decide(ref.get(transaction=transaction).to_dict() or {}))
+
+    run_in_transaction(db, body)
+
+
+@raises(FailedPrecondition, _accepted_step)
 def confirm(db: Client, uid: str, code: str) -> None:
     """Activate the pending secret if `code` matches it; refused codes change nothing."""
-    ref = db.document(paths.user_secrets(uid))
 
-    def body(transaction: Transaction) -> None:
-        data = ref.get(transaction=transaction).to_dict() or {}
-        pending = data.get("totpPending")
+    def activate(secrets: dict[str, Any]) -> dict[str, Any]:
+        pending = secrets.get("totpPending")
         if not isinstance(pending, str):
             raise FailedPrecondition("Start a TOTP enrollment first")
-        step = _matching_step(_decrypt(uid, pending), code, after_step=-1)
-        if step is None:
-            raise PermissionDenied("Invalid code", reason="invalid_totp_code")
-        transaction.set(
-            ref,
-            {"totpSecret": pending, "totpEnabled": True, "totpPending": None, "lastStep": step, "enabledAt": now()},
-            merge=True,
-        )
+        step = _accepted_step(uid, pending, code, after_step=-1)
+        return {"totpSecret": pending, "totpEnabled": True, "totpPending": None, "lastStep": step, "enabledAt": now()}
 
-    run_in_transaction(db, body)
+    _update_secrets(db, uid, activate)
 
 
-@raises(FailedPrecondition, PermissionDenied)
+@raises(FailedPrecondition, _accepted_step)
 def verify_code(db: Client, uid: str, code: str) -> None:
     """Accept a current, unused code of the active secret (a replayed code is refused)."""
-    ref = db.document(paths.user_secrets(uid))
 
-    def body(transaction: Transaction) -> None:
-        data = ref.get(transaction=transaction).to_dict() or {}
-        blob = data.get("totpSecret")
-        if data.get("totpEnabled") is not True or not isinstance(blob, str):
+    def accept(secrets: dict[str, Any]) -> dict[str, Any]:
+        blob = secrets.get("totpSecret")
+        if secrets.get("totpEnabled") is not True or not isinstance(blob, str):
             raise FailedPrecondition("TOTP is not enabled for this account")
-        step = _matching_step(_decrypt(uid, blob), code, after_step=int(data.get("lastStep", -1)))
-        if step is None:
-            raise PermissionDenied("Invalid code", reason="invalid_totp_code")
-        transaction.update(ref, {"lastStep": step})
+        return {"lastStep": _accepted_step(uid, blob, code, after_step=int(secrets.get("lastStep", -1)))}
 
-    run_in_transaction(db, body)
+    _update_secrets(db, uid, accept)

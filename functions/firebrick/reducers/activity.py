@@ -8,9 +8,10 @@ any event id, lands on the same entry: duplicates overwrite, never double.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from functools import wraps
 from typing import Any
 
 #: Fields the backend derives; a write touching only these is not activity.
@@ -98,19 +99,48 @@ def _entry(
     return ActivityEntry(entry_id(path, before, after), doc)
 
 
+#: A reducer: (path, ids of the path, before, after, fallback time) -> the feed entry, or None.
+Reducer = Callable[[str, Mapping[str, str], DocState, DocState, datetime], ActivityEntry | None]
+
+
+def _of_source_changes(kind: str) -> Callable[[Reducer], Reducer]:
+    """A write of `kind` that touched only derived fields (`source_changed`) makes no entry."""
+
+    def decorate(reduce: Reducer) -> Reducer:
+        @wraps(reduce)
+        def reducer(
+            path: str, ids: Mapping[str, str], before: DocState, after: DocState, at: datetime
+        ) -> ActivityEntry | None:
+            return reduce(path, ids, before, after, at) if source_changed(kind, before.data, after.data) else None
+
+        return reducer
+
+    return decorate
+
+
+def _created_or_deleted(
+    kind: str, path: str, before: DocState, after: DocState, at: datetime, base: Mapping[str, Any]
+) -> ActivityEntry:
+    """`<kind>.created` by its `createdBy`, or `<kind>.deleted` by its `deletedBy`: projects and tasks alike."""
+    if before.data is None:
+        return _entry(
+            path, before, after, at, type_=f"{kind}.created", actor=_actor(after.data, None, "createdBy"), **base
+        )
+    return _entry(
+        path, before, after, at, type_=f"{kind}.deleted", actor=_actor(None, before.data, "deletedBy"), **base
+    )
+
+
+@_of_source_changes("task")
 def task_activity(
     path: str, ids: Mapping[str, str], before: DocState, after: DocState, at: datetime
 ) -> ActivityEntry | None:
     """Feed entry for a task write: created, status changed, (re)assigned, updated or deleted."""
     b, a = before.data, after.data
-    if not source_changed("task", b, a):
-        return None
-    actor = _actor(a, b, "updatedBy", "createdBy")
     base = {"projectId": ids["projectId"], "taskId": ids["taskId"], "title": (a or b or {}).get("title")}
-    if b is None:
-        return _entry(path, before, after, at, type_="task.created", actor=_actor(a, None, "createdBy"), **base)
-    if a is None:
-        return _entry(path, before, after, at, type_="task.deleted", actor=_actor(None, b, "deletedBy"), **base)
+    if b is None or a is None:
+        return _created_or_deleted("task", path, before, after, at, base)
+    actor = _actor(a, b, "updatedBy", "createdBy")
     if b.get("status") != a.get("status"):
         return _entry(
             path,
@@ -128,12 +158,11 @@ def task_activity(
     return _entry(path, before, after, at, type_="task.updated", actor=actor, **base, fields=fields)
 
 
+@_of_source_changes("comment")
 def comment_activity(
     path: str, ids: Mapping[str, str], before: DocState, after: DocState, at: datetime
 ) -> ActivityEntry | None:
     b, a = before.data, after.data
-    if not source_changed("comment", b, a):
-        return None
     base = {"projectId": ids["projectId"], "taskId": ids["taskId"], "commentId": ids["commentId"]}
     actor = _actor(a, b, "authorUid")
     kind = "comment.created" if b is None else "comment.deleted" if a is None else "comment.edited"
@@ -142,18 +171,15 @@ def comment_activity(
     return _entry(path, before, after, at, type_=kind, actor=actor, **base)
 
 
+@_of_source_changes("project")
 def project_activity(
     path: str, ids: Mapping[str, str], before: DocState, after: DocState, at: datetime
 ) -> ActivityEntry | None:
     b, a = before.data, after.data
-    if not source_changed("project", b, a):
-        return None
     base = {"projectId": ids["projectId"], "name": (a or b or {}).get("name")}
+    if b is None or a is None:
+        return _created_or_deleted("project", path, before, after, at, base)
     actor = _actor(a, b, "updatedBy", "createdBy")
-    if b is None:
-        return _entry(path, before, after, at, type_="project.created", actor=_actor(a, None, "createdBy"), **base)
-    if a is None:
-        return _entry(path, before, after, at, type_="project.deleted", actor=_actor(None, b, "deletedBy"), **base)
     if bool(b.get("archived")) != bool(a.get("archived")):
         kind = "project.archived" if a.get("archived") else "project.unarchived"
         return _entry(path, before, after, at, type_=kind, actor=actor, **base)

@@ -22,6 +22,7 @@ from firebrick.policy import Access, Action
 from firebrick.services import documents
 from firebrick.services.access import authorize, read_authorized, spend_write
 from firebrick.services.documents import Versioned
+from firebrick.services.resources import create_resource, resource_reader, update_resource
 from firebrick.services.tasks import task_not_found
 
 
@@ -46,7 +47,7 @@ def _own_or_moderate(access: Access, caller: Caller) -> Callable[[Mapping[str, A
     return check
 
 
-@raises(read_authorized, spend_write, documents.create_document)
+@raises(read_authorized, spend_write, create_resource)
 def create_comment(
     caller: Caller, task: TaskRef, body: CommentCreate, comment_id: str | None = None
 ) -> Versioned[Comment]:
@@ -62,31 +63,22 @@ def create_comment(
         "createdAt": now(),
         "editedAt": None,
     }
-    stored, etag = documents.create_document(caller.db, ref.path, data)
-    return Versioned(comment_from(ref, stored), etag)
+    return create_resource(caller, ref, data, comment_from)
 
 
-@raises(read_authorized)
-def get_comment(caller: Caller, comment: CommentRef) -> Versioned[Comment]:
-    _access, data, etag = read_authorized(caller, comment.org_id, comment.path, comment_not_found())
-    return Versioned(comment_from(comment, data), etag)
+#: Read one comment (viewer+), with its ETag.
+get_comment = resource_reader(comment_not_found, comment_from)
 
 
-@raises(read_authorized, documents.list_page)
+@raises(read_authorized, documents.list_where)
 def list_comments(caller: Caller, task: TaskRef, query: ListQuery) -> Page[Comment]:
     """A page of the task's comments, oldest first."""
     read_authorized(caller, task.org_id, task.path, task_not_found())
     collection = paths.comments(task.org_id, task.project_id, task.task_id)
-    return documents.list_page(
-        caller.db.collection(collection),
-        scope=collection,
-        limit=query.limit,
-        cursor=query.cursor,
-        build=lambda i, d: comment_from(task.comment(i), d),
-    )
+    return documents.list_where(caller.db, collection, query, lambda i, d: comment_from(task.comment(i), d))
 
 
-@raises(authorize, PermissionDenied, documents.update_document)
+@raises(authorize, PermissionDenied, update_resource)
 def update_comment(
     caller: Caller, comment: CommentRef, body: CommentUpdate, *, if_match: str | None = None
 ) -> Versioned[Comment]:
@@ -98,10 +90,9 @@ def update_comment(
         # editedBy differs from authorUid when a moderator edits.
         return {**body.changes(), "editedAt": now(), "editedBy": caller.uid}
 
-    stored, etag = documents.update_document(
-        caller.db, comment.path, if_match=if_match, not_found=comment_not_found(), decide=decide
+    return update_resource(
+        caller, comment, comment_from, if_match=if_match, not_found=comment_not_found(), decide=decide
     )
-    return Versioned(comment_from(comment, stored), etag)
 
 
 @raises(authorize, PermissionDenied, documents.delete_document)

@@ -23,9 +23,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
+from firebrick.clock import now
 from firebrick.errors import Conflict, FirebrickError, InvalidCursor, NotFound, PreconditionFailed, raises
 from firebrick.etag import STALE_VERSION, check_if_match, version_etag
-from firebrick.models.common import ID_PATTERN, MAX_CURSOR_CHARS, Page
+from firebrick.models.common import ID_PATTERN, MAX_CURSOR_CHARS, ListQuery, Page
 
 if TYPE_CHECKING:
     from google.cloud.firestore import Client, DocumentReference
@@ -45,6 +46,20 @@ class Versioned(Generic[T]):
 
     resource: T
     etag: str | None
+
+
+# --- Who wrote a document ---------------------------------------------------
+
+
+def created_by(uid: str) -> dict[str, Any]:
+    """The stamps of a new document (`models.common.Updated`): created, and last changed, by `uid` now."""
+    at = now()
+    return {"createdAt": at, "createdBy": uid, "updatedAt": at, "updatedBy": uid}
+
+
+def changed_by(uid: str) -> dict[str, Any]:
+    """The stamps of a change; `updatedBy` lets the activity trigger name who made it."""
+    return {"updatedAt": now(), "updatedBy": uid}
 
 
 # --- Versioned writes --------------------------------------------------------
@@ -229,3 +244,27 @@ def list_page(
         last = page[-1]
         next_cursor = encode_cursor(scope, (last.to_dict() or {})[order_field], last.id)
     return Page[T](items=items, next_cursor=next_cursor)
+
+
+@raises(list_page)
+def list_where(
+    db: Client,
+    collection: str,
+    query: ListQuery,
+    build: Callable[[str, Mapping[str, Any]], T],
+    filters: Mapping[str, object] | None = None,
+) -> Page[T]:
+    """A page of `collection`, oldest first, of the documents whose fields equal `filters` (None: not filtered).
+
+    The filters, set or not, are part of the listing's scope, so a cursor only
+    continues the listing that issued it. Each combination needs its composite
+    index in firestore.indexes.json.
+    """
+    found: Any = db.collection(collection)
+    for field, value in (filters or {}).items():
+        if value is not None:
+            from google.cloud.firestore import FieldFilter
+
+            found = found.where(filter=FieldFilter(field, "==", value))
+    scope = collection + ("?" + "&".join(f"{field}={value}" for field, value in filters.items()) if filters else "")
+    return list_page(found, scope=scope, limit=query.limit, cursor=query.cursor, build=build)

@@ -10,8 +10,6 @@ from collections.abc import Mapping
 from typing import Any
 
 from firebrick import paths
-from firebrick.audit import audit_by
-from firebrick.clock import now
 from firebrick.context import Caller
 from firebrick.errors import NotFound, raises
 from firebrick.ids import new_id
@@ -20,8 +18,9 @@ from firebrick.models.projects import Project, ProjectCreate, ProjectListQuery, 
 from firebrick.models.refs import OrgRef, ProjectRef
 from firebrick.policy import Action
 from firebrick.services import documents
-from firebrick.services.access import authorize, read_authorized
+from firebrick.services.access import authorize
 from firebrick.services.documents import Versioned
+from firebrick.services.resources import create_resource, delete_audited, resource_reader, update_resource
 
 
 def project_not_found() -> NotFound:
@@ -32,67 +31,50 @@ def project_from(ref: ProjectRef, data: Mapping[str, Any]) -> Project:
     return Project.model_validate({**data, "id": ref.project_id, "orgId": ref.org_id})
 
 
-@raises(authorize, documents.create_document)
+@raises(authorize, create_resource)
 def create_project(
     caller: Caller, org: OrgRef, body: ProjectCreate, project_id: str | None = None
 ) -> Versioned[Project]:
     """Create a project (admin+); `project_id` lets an idempotent retry land on the same document."""
     authorize(caller, org.org_id, Action.manage_projects)
     ref = org.project(project_id or new_id())
-    at = now()
-    data: dict[str, Any] = {
-        **body.model_dump(by_alias=True),
-        "archived": False,
-        "createdAt": at,
-        "createdBy": caller.uid,
-        "updatedAt": at,
-        "updatedBy": caller.uid,
-    }
-    stored, etag = documents.create_document(caller.db, ref.path, data)
-    return Versioned(project_from(ref, stored), etag)
+    data = {**body.model_dump(by_alias=True), "archived": False, **documents.created_by(caller.uid)}
+    return create_resource(caller, ref, data, project_from)
 
 
-@raises(read_authorized)
-def get_project(caller: Caller, project: ProjectRef) -> Versioned[Project]:
-    _access, data, etag = read_authorized(caller, project.org_id, project.path, project_not_found())
-    return Versioned(project_from(project, data), etag)
+#: Read one project (viewer+), with its ETag.
+get_project = resource_reader(project_not_found, project_from)
 
 
-@raises(NotFound, documents.list_page)
+@raises(NotFound, documents.list_where)
 def list_projects(caller: Caller, org: OrgRef, query: ProjectListQuery) -> Page[Project]:
     """A page of the org's projects, oldest first; `archived` filters when given."""
     authorize(caller, org.org_id, Action.read)
     collection = paths.projects(org.org_id)
-    found: Any = caller.db.collection(collection)
-    if query.archived is not None:
-        from google.cloud.firestore import FieldFilter
-
-        found = found.where(filter=FieldFilter("archived", "==", query.archived))
-    return documents.list_page(
-        found,
-        scope=f"{collection}?archived={query.archived}",
-        limit=query.limit,
-        cursor=query.cursor,
-        build=lambda i, d: project_from(org.project(i), d),
-    )
+    filters = {"archived": query.archived}
+    return documents.list_where(caller.db, collection, query, lambda i, d: project_from(org.project(i), d), filters)
 
 
-@raises(authorize, documents.update_document)
+@raises(authorize, update_resource)
 def update_project(
     caller: Caller, project: ProjectRef, body: ProjectUpdate, *, if_match: str | None = None
 ) -> Versioned[Project]:
     authorize(caller, project.org_id, Action.manage_projects)
-    # updatedBy lets the activity trigger name who made the change.
-    changes = {**body.changes(), "updatedAt": now(), "updatedBy": caller.uid}
-    stored, etag = documents.update_document(
-        caller.db, project.path, if_match=if_match, not_found=project_not_found(), decide=lambda _current: changes
+    changes = {**body.changes(), **documents.changed_by(caller.uid)}
+    return update_resource(
+        caller, project, project_from, if_match=if_match, not_found=project_not_found(), decide=lambda _: changes
     )
-    return Versioned(project_from(project, stored), etag)
 
 
-@raises(authorize, documents.delete_document)
+@raises(delete_audited)
 def delete_project(caller: Caller, project: ProjectRef, *, if_match: str | None = None) -> None:
     """Delete the project document (admin+); its tasks go with it through the cascade trigger."""
-    authorize(caller, project.org_id, Action.manage_projects)
-    deleted = documents.delete_document(caller.db, project.path, if_match=if_match, not_found=project_not_found())
-    audit_by(caller, "project.deleted", project.path, org_id=project.org_id, details={"name": deleted.get("name")})
+    delete_audited(
+        caller,
+        project,
+        Action.manage_projects,
+        project_not_found(),
+        if_match=if_match,
+        event="project.deleted",
+        label="name",
+    )

@@ -11,8 +11,6 @@ from collections.abc import Mapping
 from typing import Any
 
 from firebrick import paths
-from firebrick.audit import audit_by
-from firebrick.clock import now
 from firebrick.context import Caller
 from firebrick.errors import AssigneeNotMember, FailedPrecondition, NotFound, raises
 from firebrick.ids import new_id
@@ -24,6 +22,7 @@ from firebrick.services import documents
 from firebrick.services.access import authorize, read_authorized, spend_write
 from firebrick.services.documents import Versioned
 from firebrick.services.projects import project_not_found
+from firebrick.services.resources import create_resource, delete_audited, resource_reader, update_resource
 
 
 def task_not_found() -> NotFound:
@@ -46,7 +45,7 @@ def _check_assignee(caller: Caller, org_id: str, assignee_uid: str | None) -> No
         )
 
 
-@raises(read_authorized, spend_write, FailedPrecondition, _check_assignee, documents.create_document)
+@raises(read_authorized, spend_write, FailedPrecondition, _check_assignee, create_resource)
 def create_task(caller: Caller, project: ProjectRef, body: TaskCreate, task_id: str | None = None) -> Versioned[Task]:
     """Create a task (member+) in an existing, unarchived project."""
     _access, project_doc, _ = read_authorized(
@@ -56,69 +55,45 @@ def create_task(caller: Caller, project: ProjectRef, body: TaskCreate, task_id: 
         raise FailedPrecondition("The project is archived; unarchive it to add tasks")
     _check_assignee(caller, project.org_id, body.assignee_uid)
     ref = project.task(task_id or new_id())
-    at = now()
     data: dict[str, Any] = {
         **body.model_dump(by_alias=True),
         # Stored for collection-group queries ("my tasks across projects") and rules.
         "orgId": ref.org_id,
         "projectId": ref.project_id,
-        "createdAt": at,
-        "createdBy": caller.uid,
-        "updatedAt": at,
-        "updatedBy": caller.uid,
+        **documents.created_by(caller.uid),
     }
-    stored, etag = documents.create_document(caller.db, ref.path, data)
-    return Versioned(task_from(ref, stored), etag)
+    return create_resource(caller, ref, data, task_from)
 
 
-@raises(read_authorized)
-def get_task(caller: Caller, task: TaskRef) -> Versioned[Task]:
-    _access, data, etag = read_authorized(caller, task.org_id, task.path, task_not_found())
-    return Versioned(task_from(task, data), etag)
+#: Read one task (viewer+), with its ETag.
+get_task = resource_reader(task_not_found, task_from)
 
 
-@raises(read_authorized, documents.list_page)
+@raises(read_authorized, documents.list_where)
 def list_tasks(caller: Caller, project: ProjectRef, query: TaskListQuery) -> Page[Task]:
-    """A page of the project's tasks, oldest first, optionally filtered by status and assignee.
-
-    Each filter combination is served by a composite index in firestore.indexes.json.
-    """
-    from google.cloud.firestore import FieldFilter
-
+    """A page of the project's tasks, oldest first, optionally filtered by status and assignee."""
     read_authorized(caller, project.org_id, project.path, project_not_found())
     collection = paths.tasks(project.org_id, project.project_id)
-    found: Any = caller.db.collection(collection)
-    if query.status is not None:
-        found = found.where(filter=FieldFilter("status", "==", query.status))
-    if query.assignee_uid is not None:
-        found = found.where(filter=FieldFilter("assigneeUid", "==", query.assignee_uid))
-    return documents.list_page(
-        found,
-        scope=f"{collection}?status={query.status}&assigneeUid={query.assignee_uid}",
-        limit=query.limit,
-        cursor=query.cursor,
-        build=lambda i, d: task_from(project.task(i), d),
-    )
+    filters = {"status": query.status, "assigneeUid": query.assignee_uid}
+    return documents.list_where(caller.db, collection, query, lambda i, d: task_from(project.task(i), d), filters)
 
 
-@raises(authorize, _check_assignee, documents.update_document)
+@raises(authorize, _check_assignee, update_resource)
 def update_task(caller: Caller, task: TaskRef, body: TaskUpdate, *, if_match: str | None = None) -> Versioned[Task]:
     """Change the fields sent (member+); `If-Match` makes it conditional on the client's version."""
     authorize(caller, task.org_id, Action.write_task)
     changes = body.changes()
     if "assigneeUid" in changes:
         _check_assignee(caller, task.org_id, body.assignee_uid)
-    # updatedBy lets the activity trigger name who made the change.
-    changes.update(updatedAt=now(), updatedBy=caller.uid)
-    stored, etag = documents.update_document(
-        caller.db, task.path, if_match=if_match, not_found=task_not_found(), decide=lambda _current: changes
+    changes.update(documents.changed_by(caller.uid))
+    return update_resource(
+        caller, task, task_from, if_match=if_match, not_found=task_not_found(), decide=lambda _: changes
     )
-    return Versioned(task_from(task, stored), etag)
 
 
-@raises(authorize, documents.delete_document)
+@raises(delete_audited)
 def delete_task(caller: Caller, task: TaskRef, *, if_match: str | None = None) -> None:
     """Delete the task document (admin+); its comments go with it through the cascade trigger."""
-    authorize(caller, task.org_id, Action.delete_task)
-    deleted = documents.delete_document(caller.db, task.path, if_match=if_match, not_found=task_not_found())
-    audit_by(caller, "task.deleted", task.path, org_id=task.org_id, details={"title": deleted.get("title")})
+    delete_audited(
+        caller, task, Action.delete_task, task_not_found(), if_match=if_match, event="task.deleted", label="title"
+    )
