@@ -41,7 +41,7 @@ class Action:
 ACTIONS = (
     Action("open a project's task list (25 tasks)", "GET tasks page (limit 25)"),
     Action("open a task", "GET task"),
-    Action("create a task (assigned)", "POST task", ("derive_task: create (assigned)",)),
+    Action("create a task", "POST task", ("derive_task: create (assigned)",)),
     Action("move a task's status", "PATCH task", ("derive_task: status move",)),
     Action("comment on a task", "POST comment", ("derive_comment: create",)),
     Action("list the org's members", "GET members"),
@@ -51,7 +51,7 @@ ACTIONS = (
 WORKLOAD = {
     "open a project's task list (25 tasks)": 10,
     "open a task": 20,
-    "create a task (assigned)": 3,
+    "create a task": 3,
     "move a task's status": 6,
     "comment on a task": 4,
     "list the org's members": 1,
