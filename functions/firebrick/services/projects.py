@@ -7,7 +7,7 @@ a deleted project and maintains `stats` and the org's project count.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from firebrick import paths
 from firebrick.audit import audit_by
@@ -22,6 +22,9 @@ from firebrick.policy import Action
 from firebrick.services import documents
 from firebrick.services.access import authorize
 from firebrick.services.documents import Versioned
+
+if TYPE_CHECKING:
+    from google.cloud.firestore import WriteBatch
 
 
 def project_not_found() -> NotFound:
@@ -95,5 +98,9 @@ def update_project(
 def delete_project(caller: Caller, project: ProjectRef, *, if_match: str | None = None) -> None:
     """Delete the project document (admin+); its tasks go with it through the cascade trigger."""
     authorize(caller, project.org_id, Action.manage_projects)
-    deleted = documents.delete_document(caller.db, project.path, if_match=if_match, not_found=project_not_found())
-    audit_by(caller, "project.deleted", project.path, org_id=project.org_id, details={"name": deleted.get("name")})
+
+    def audit(deleted: dict[str, Any], batch: WriteBatch) -> None:
+        details = {"name": deleted.get("name")}
+        audit_by(caller, "project.deleted", project.path, org_id=project.org_id, details=details, writer=batch)
+
+    documents.delete_document(caller.db, project.path, if_match=if_match, not_found=project_not_found(), audit=audit)

@@ -8,7 +8,7 @@ removes its comments and attachments).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from firebrick import paths
 from firebrick.audit import audit_by
@@ -24,6 +24,9 @@ from firebrick.services import documents
 from firebrick.services.access import authorize
 from firebrick.services.documents import Versioned
 from firebrick.services.projects import project_not_found
+
+if TYPE_CHECKING:
+    from google.cloud.firestore import WriteBatch
 
 
 def task_not_found() -> NotFound:
@@ -121,5 +124,9 @@ def update_task(caller: Caller, task: TaskRef, body: TaskUpdate, *, if_match: st
 def delete_task(caller: Caller, task: TaskRef, *, if_match: str | None = None) -> None:
     """Delete the task document (admin+); its comments go with it through the cascade trigger."""
     authorize(caller, task.org_id, Action.delete_task)
-    deleted = documents.delete_document(caller.db, task.path, if_match=if_match, not_found=task_not_found())
-    audit_by(caller, "task.deleted", task.path, org_id=task.org_id, details={"title": deleted.get("title")})
+
+    def audit(deleted: dict[str, Any], batch: WriteBatch) -> None:
+        details = {"title": deleted.get("title")}
+        audit_by(caller, "task.deleted", task.path, org_id=task.org_id, details=details, writer=batch)
+
+    documents.delete_document(caller.db, task.path, if_match=if_match, not_found=task_not_found(), audit=audit)
