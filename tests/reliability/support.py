@@ -72,7 +72,7 @@ def settle(db: Client, org_ids: Iterable[str], deleted: dict[str, dict[str, Any]
     deliveries = [(fn, event) for event in events for pattern, fn in deployed_triggers() if _matches(pattern, event)]
     deliveries *= 2
     random.Random(seed).shuffle(deliveries)
-    with ThreadPoolExecutor(8) as pool:
+    with ThreadPoolExecutor(4) as pool:
         for done in [pool.submit(invoke, fn, event) for fn, event in deliveries]:
             done.result()
     return len(deliveries)

@@ -173,7 +173,7 @@ def test_the_same_invitation_accepted_twice_at_once_admits_one_member(
     make_user: Callable[..., AuthUser],
 ) -> None:
     org = make_org(roles=("owner", "admin"))
-    guests = [make_user() for _ in range(3 * scale())]
+    guests = [make_user() for _ in range(2 * scale())]
     for guest in guests:
         created = invite(api, org, guest.email)
         accept = {"json": {"token": created["token"]}, "headers": guest.headers}
