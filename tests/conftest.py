@@ -31,7 +31,7 @@ from tests.support.orgs import PrincipalsOrg, SeededOrg, seed_org, seed_principa
 if TYPE_CHECKING:
     from google.cloud.firestore import Client
 
-pytest_plugins = ["tests.support.shards"]
+pytest_plugins = ["tests.support.shards", "tests.support.areas"]
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

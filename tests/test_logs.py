@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import secrets
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ from firebrick.config import development_secrets
 from tests.support.identity import STRONG_PASSWORD, new_email, set_cookies, totp_code
 from tests.support.orgs import SeededOrg
 from tests.support.resources import api_in_process
+from tests.support.secrets import find_secrets
 
 PROJECT = "demo-x"
 CLOUD_TRACE = "105445aa7843bc8bf206b12000100000/1;o=1"
@@ -250,9 +252,13 @@ def test_no_credential_password_code_or_secret_in_any_log_line(local_api: httpx.
     keys = json.loads(development_secrets()["SERVICE_TOKEN_KEYS"])["keys"][0]["pem"]
     pem_lines = {f"pem line {i}": line for i, line in enumerate(keys.splitlines()) if len(line) > 20}
     assert leaks(captured.lines, {**flow.secrets, **pem_lines}) == []
+    # Nor anything shaped like a secret (a private key, an API key, a random value under a secret's name).
+    assert [finding for line in captured.lines for finding in find_secrets(line, "log")] == []
 
 
 def test_the_leak_check_finds_what_it_looks_for() -> None:
     lines = ['{"message": "GET /x 200", "latency": "0.123456s"}', '{"token": "eyJabc.def"}']
     assert leaks(lines, {"token": "eyJabc.def", "code": "123456", "other": "654321"}) == ["token"]
     assert leaks(['{"code": 123456}'], {"code": "123456"}) == ["code"]
+    planted = '{"message": "refresh failed", "refreshToken": "' + secrets.token_urlsafe(32) + 'aA1"}'
+    assert [f.kind for f in find_secrets(planted)] == ["high-entropy value of 'refreshToken'"]

@@ -55,8 +55,26 @@ def firestore_client() -> FirestoreClient:
     settings = get_settings()
     if settings.firestore_emulator_host:
         client_class = _counting_client_class() if opcount.enabled() else firestore.Client
-        return client_class(project=settings.project_id, credentials=AnonymousCredentials())  # type: ignore[no-untyped-call]
-    return firestore.Client(project=settings.project_id)
+        client = client_class(project=settings.project_id, credentials=AnonymousCredentials())  # type: ignore[no-untyped-call]
+    else:
+        client = firestore.Client(project=settings.project_id)
+    _bound_calls(client, settings.firestore_deadline_seconds)
+    return client
+
+
+def _bound_calls(client: FirestoreClient, seconds: float) -> None:
+    """Every call of `client` retries (and waits) at most `seconds`, then raises.
+
+    The library's defaults retry an unreachable database for up to 300 s, past any
+    function's timeout: the request would hang, then die without an answer. Bounded,
+    it fails with RetryError or DeadlineExceeded, which the API answers with 503
+    (`errors.unavailable_dependency`). The defaults live on the transport's wrapped methods.
+    """
+    for method in client._firestore_api._transport._wrapped_methods.values():  # private: no public knob
+        if method._retry is not None:
+            method._retry = method._retry.with_timeout(seconds)
+        if method._timeout is None or method._timeout > seconds:
+            method._timeout = seconds
 
 
 def _counting_client_class() -> type[FirestoreClient]:

@@ -81,6 +81,8 @@ class Settings(BaseSettings):
     cors_origins: str = ""
     #: Request bodies larger than this are refused with 413.
     max_body_bytes: int = 1024 * 1024
+    #: How long one Firestore call may retry before it fails (503); the library's own default is 300 s.
+    firestore_deadline_seconds: int = Field(default=20, ge=1, le=55)
     #: Proxies that append to X-Forwarded-For: 1 calling the function directly, 2 behind Firebase Hosting.
     trusted_proxy_hops: int = Field(default=1, ge=0, le=5)
     #: Require App Check on REST requests from browsers and apps (and on callables: main.py).

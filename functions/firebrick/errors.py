@@ -125,9 +125,12 @@ class IdempotencyInProgress(Conflict):
 
 
 def unavailable_dependency(exc: Exception) -> Unavailable | None:
-    """A Google API error that means "try again" (Firestore unavailable or too slow), as a retryable 503."""
+    """A Google API error that means "try again" (Firestore unavailable or too slow), as a retryable 503.
+
+    RetryError: a call retried until its deadline (`clients.firestore_client` bounds them).
+    """
     google = sys.modules.get("google.api_core.exceptions")  # loaded whenever Firestore raised
-    if google is None or not isinstance(exc, google.ServiceUnavailable | google.DeadlineExceeded):
+    if google is None or not isinstance(exc, google.ServiceUnavailable | google.DeadlineExceeded | google.RetryError):
         return None
     error = Unavailable("The database is unavailable, try again")
     error.headers["Retry-After"] = "1"

@@ -28,6 +28,12 @@ CORS_ORIGINS = ListParam(
     "CORS_ORIGINS", default=[], description="Browser origins allowed by CORS; empty: no cross-origin browser access."
 )
 MAX_BODY_BYTES = IntParam("MAX_BODY_BYTES", default=1048576, description="Larger request bodies are refused (413).")
+FIRESTORE_DEADLINE_SECONDS = IntParam(
+    "FIRESTORE_DEADLINE_SECONDS",
+    default=20,
+    description="How long one Firestore call may retry before the request answers 503 (the library's default "
+    "retries for 300 s, past the function's 60 s timeout).",
+)
 TRUSTED_PROXY_HOPS = IntParam(
     "TRUSTED_PROXY_HOPS",
     default=1,

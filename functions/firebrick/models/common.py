@@ -67,9 +67,12 @@ CURSOR_PATTERN = r"^[A-Za-z0-9_-]+$"
 
 # Text is checked as sent, against exactly the length and pattern the OpenAPI document
 # shows, and only then trimmed: what the document calls valid is what the server accepts.
-_TEXT_CHAR = r"[^\x00-\x08\x0b-\x1f\x7f]"  # no control characters but newline and tab
-_LINE_CHAR = r"[^\x00-\x1f\x7f]"  # no control characters at all
-_VISIBLE_CHAR = r"[^\s\x00-\x1f\x7f]"
+# Text never holds the bidi embedding, override and isolate controls (U+202A-U+202E, U+2066-U+2069): they
+# reorder what other members see ("invoice\u202egpj.exe" reads as "invoiceexe.jpg").
+_BIDI = r"\u202a-\u202e\u2066-\u2069"
+_TEXT_CHAR = rf"[^\x00-\x08\x0b-\x1f\x7f{_BIDI}]"  # no control characters but newline and tab
+_LINE_CHAR = rf"[^\x00-\x1f\x7f{_BIDI}]"  # no control characters at all
+_VISIBLE_CHAR = rf"[^\s\x00-\x1f\x7f{_BIDI}]"
 #: Multi-line text, possibly empty.
 TEXT_PATTERN = f"^{_TEXT_CHAR}*$"
 #: Multi-line text with at least one visible character.

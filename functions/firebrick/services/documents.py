@@ -29,7 +29,7 @@ from firebrick.etag import STALE_VERSION, check_if_match, version_etag
 from firebrick.models.common import ID_PATTERN, MAX_CURSOR_CHARS, ListQuery, Page
 
 if TYPE_CHECKING:
-    from google.cloud.firestore import Client, DocumentReference
+    from google.cloud.firestore import Client, DocumentReference, WriteBatch
 
 T = TypeVar("T")
 
@@ -165,13 +165,22 @@ def delete_document(
     if_match: str | None,
     not_found: FirebrickError,
     decide: Callable[[dict[str, Any]], None] | None = None,
+    audit: Callable[[dict[str, Any], WriteBatch], None] | None = None,
 ) -> dict[str, Any]:
-    """Delete `ref` (conditionally, like `update_document`); returns what was deleted."""
+    """Delete `ref` (conditionally, like `update_document`); returns what was deleted.
+
+    `audit(current, batch)` adds the audit entry to the same batch: the deletion and
+    its entry land together or not at all.
+    """
 
     def write(current: dict[str, Any], option: Any) -> dict[str, Any]:
         if decide is not None:
             decide(current)
-        db.document(path).delete(option=option)
+        batch = db.batch()
+        batch.delete(db.document(path), option=option)
+        if audit is not None:
+            audit(current, batch)
+        batch.commit()
         return current
 
     return _write_conditionally(db, path, if_match=if_match, not_found=not_found, write=write)

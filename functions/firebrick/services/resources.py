@@ -21,6 +21,8 @@ from firebrick.services.access import authorize, read_authorized
 from firebrick.services.documents import Versioned
 
 if TYPE_CHECKING:
+    from google.cloud.firestore import WriteBatch
+
     from firebrick.models.refs import OrgRef
 
 R = TypeVar("R", bound="OrgRef")
@@ -75,8 +77,13 @@ def delete_audited(
 ) -> None:
     """Delete the document `ref` names once the policy allowed `action`, and audit `event` with its `label` field.
 
-    What lies under it goes with it through its cascade trigger.
+    The audit entry is written in the deletion's batch: both land or neither. What lies
+    under the document goes with it through its cascade trigger.
     """
     authorize(caller, ref.org_id, action)
-    deleted = documents.delete_document(caller.db, ref.path, if_match=if_match, not_found=not_found)
-    audit_by(caller, event, ref.path, org_id=ref.org_id, details={label: deleted.get(label)})
+
+    def audit(deleted: dict[str, Any], batch: WriteBatch) -> None:
+        details = {label: deleted.get(label)}
+        audit_by(caller, event, ref.path, org_id=ref.org_id, details=details, writer=batch)
+
+    documents.delete_document(caller.db, ref.path, if_match=if_match, not_found=not_found, audit=audit)

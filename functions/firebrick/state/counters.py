@@ -224,10 +224,12 @@ def rollup(db: Client, owner: DocumentReference, counters: Sequence[Counter]) ->
     waiting to write it: a deadlock that only a lock timeout ends. Instead the rollup
     reads the owner, then its shards (no locks), and writes only if the owner is still
     the version it read (update-time precondition); a rollup that lost that race reads
-    again. Its shard read follows its own increment, so the last writer is exact.
-    Writes only when a value differs: a burst of rollups costs one write.
+    again, as does one whose write timed out behind a transaction's lock on the owner
+    (Aborted: a sibling delivery's guard read). Its shard read follows its own
+    increment, so the last writer is exact. Writes only when a value differs: a burst
+    of rollups costs one write.
     """
-    from google.api_core.exceptions import FailedPrecondition, NotFound
+    from google.api_core.exceptions import Aborted, FailedPrecondition, NotFound
 
     for attempt in range(ROLLUP_ATTEMPTS):
         snap = owner.get()
@@ -241,7 +243,7 @@ def rollup(db: Client, owner: DocumentReference, counters: Sequence[Counter]) ->
             owner.update(updates, option=db.write_option(last_update_time=snap.update_time))
         except NotFound:
             return []
-        except FailedPrecondition:  # another writer got there first: read again
+        except (FailedPrecondition, Aborted):  # another writer got there first, or held a lock: read again
             time.sleep(random.uniform(0, min(0.5, 0.01 * 2**attempt)))  # noqa: S311 - jitter
             continue
         return changes
