@@ -162,8 +162,8 @@ COMMANDS: dict[str, tuple[str, Callable[[SeededOrg, dict[str, Any]], tuple[str, 
         lambda org, o: ("PATCH", f"/v1/orgs/{org.org_id}/members/{org['member'].uid}", {"role": "viewer"}),
     ),
     "remove member": ("members", lambda org, o: ("DELETE", f"/v1/orgs/{org.org_id}/members/{org['member'].uid}", None)),
-    "delete task": ("tasks", lambda org, o: ("DELETE", task_url(org.org_id, o["project"], o["task"]), None)),
-    "delete project": ("projects", lambda org, o: ("DELETE", project_url(org.org_id, o["project"]), None)),
+    "delete task": ("resources", lambda org, o: ("DELETE", task_url(org.org_id, o["project"], o["task"]), None)),
+    "delete project": ("resources", lambda org, o: ("DELETE", project_url(org.org_id, o["project"]), None)),
 }
 
 
