@@ -27,6 +27,7 @@ from firebrick_testing.emulators import EmulatorUnavailable
 from tests.support.auth import AuthEmulator, AuthUser
 from tests.support.emulators import Emulators, TriggerSwitch, discover
 from tests.support.orgs import PrincipalsOrg, SeededOrg, seed_org, seed_principals_org
+from tests.support.resources import api_in_process
 
 if TYPE_CHECKING:
     from google.cloud.firestore import Client
@@ -54,6 +55,21 @@ def emulators() -> Emulators:
     if probe.status_code == 404 and "does not exist" in probe.text:
         pytest.exit("the Functions emulator did not load main.py (see its log above)", returncode=FUNCTIONS_NOT_LOADED)
     return found
+
+
+@pytest.fixture(scope="module")
+def local_api_url(emulators: Emulators) -> Iterator[str]:
+    """Base URL of the API under uvicorn in this process: requests truly in flight together
+    (the Functions emulator serves one per worker), and settings patched here apply there."""
+    with api_in_process() as base_url:
+        yield base_url
+
+
+@pytest.fixture(scope="module")
+def local_api(local_api_url: str) -> Iterator[httpx.Client]:
+    """A client of `local_api_url`."""
+    with httpx.Client(base_url=local_api_url, timeout=60) as client:
+        yield client
 
 
 @pytest.fixture(scope="session")

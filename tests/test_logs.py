@@ -22,7 +22,6 @@ from firebrick import logs
 from firebrick.config import development_secrets
 from tests.support.identity import STRONG_PASSWORD, new_email, set_cookies, totp_code
 from tests.support.orgs import SeededOrg
-from tests.support.resources import api_in_process
 from tests.support.secrets import find_secrets
 
 PROJECT = "demo-x"
@@ -70,12 +69,6 @@ def captured() -> Iterator[Captured]:
     finally:
         root.removeHandler(handler)
         root.setLevel(level)
-
-
-@pytest.fixture(scope="module")
-def local_api() -> Iterator[httpx.Client]:
-    with api_in_process() as base, httpx.Client(base_url=base, timeout=60) as client:
-        yield client
 
 
 def test_trace_from_cloud_trace_context_or_traceparent() -> None:

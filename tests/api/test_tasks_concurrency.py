@@ -4,21 +4,20 @@ from __future__ import annotations
 
 import threading
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
 import httpx
 import pytest
 
-from tests.support.emulators import Emulators
 from tests.support.orgs import SeededOrg
 from tests.support.resources import (
-    api_in_process,
     assert_problem,
     create_project,
     create_task,
     headers,
+    race,
     task_url,
     tasks_url,
 )
@@ -29,25 +28,6 @@ if TYPE_CHECKING:
 
 def task_ids(db: Client, org_id: str, project_id: str) -> list[str]:
     return [d.id for d in db.collection(f"orgs/{org_id}/projects/{project_id}/tasks").stream()]
-
-
-@pytest.fixture(scope="module")
-def local_api(emulators: Emulators) -> Iterator[str]:
-    with api_in_process() as base_url:
-        yield base_url
-
-
-def race(base_url: str, requests: list[Callable[[httpx.Client], httpx.Response]]) -> list[httpx.Response]:
-    """Send the requests at once, each from its own client, released together by a barrier."""
-    barrier = threading.Barrier(len(requests))
-
-    def run(send: Callable[[httpx.Client], httpx.Response]) -> httpx.Response:
-        with httpx.Client(base_url=base_url, timeout=60) as client:
-            barrier.wait()
-            return send(client)
-
-    with ThreadPoolExecutor(len(requests)) as pool:
-        return list(pool.map(run, requests))
 
 
 @pytest.fixture
@@ -61,7 +41,7 @@ def project(api: httpx.Client, org: SeededOrg) -> dict[str, Any]:
 
 
 def test_two_concurrent_patches_with_the_same_if_match_one_200_one_412(
-    api: httpx.Client, org: SeededOrg, project: dict[str, Any], admin_db: Client, local_api: str
+    api: httpx.Client, org: SeededOrg, project: dict[str, Any], admin_db: Client, local_api_url: str
 ) -> None:
     member = org["member"]
     task = create_task(api, member, org.org_id, project["id"])
@@ -69,7 +49,7 @@ def test_two_concurrent_patches_with_the_same_if_match_one_200_one_412(
     etag = api.get(url, headers=member.headers).headers["etag"]
 
     responses = race(
-        local_api,
+        local_api_url,
         [
             lambda c: c.patch(url, json={"title": "From A"}, headers=headers(member, If_Match=etag)),
             lambda c: c.patch(url, json={"title": "From B"}, headers=headers(member, If_Match=etag)),
@@ -111,7 +91,7 @@ def test_retried_post_with_the_same_idempotency_key_creates_one_task(
 
 
 def test_concurrent_retries_with_the_same_idempotency_key_create_one_task(
-    org: SeededOrg, project: dict[str, Any], admin_db: Client, local_api: str
+    org: SeededOrg, project: dict[str, Any], admin_db: Client, local_api_url: str
 ) -> None:
     member = org["member"]
     url = tasks_url(org.org_id, project["id"])
@@ -120,7 +100,7 @@ def test_concurrent_retries_with_the_same_idempotency_key_create_one_task(
     def send(client: httpx.Client) -> httpx.Response:
         return client.post(url, json={"title": "Once"}, headers=headers(member, Idempotency_Key=key))
 
-    responses = race(local_api, [send] * 5)
+    responses = race(local_api_url, [send] * 5)
 
     assert [r.status_code for r in responses] == [201] * 5, [r.text for r in responses]
     assert len({r.json()["id"] for r in responses}) == 1

@@ -2,20 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 from firebrick.config import get_settings
-from tests.support.emulators import Emulators
-from tests.support.resources import api_in_process
-
-
-@pytest.fixture(scope="module")
-def local_api(emulators: Emulators) -> Iterator[str]:
-    """Base URL of the API under uvicorn in this process: requests truly in flight together."""
-    with api_in_process() as base_url:
-        yield base_url
 
 
 @pytest.fixture

@@ -10,12 +10,9 @@ from __future__ import annotations
 
 import os
 import random
-import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
-
-import httpx
 
 from firebrick import paths
 from firebrick_testing import document_params, firestore_event, invoke
@@ -33,19 +30,6 @@ def scale() -> int:
     if value < 1:
         raise ValueError(f"FIREBRICK_BATTERY_SCALE must be a positive integer, not {value}")
     return value
-
-
-def race(base_url: str, requests: list[Callable[[httpx.Client], Any]]) -> list[Any]:
-    """Run the callables at once, each with its own client, released together by a barrier."""
-    barrier = threading.Barrier(len(requests))
-
-    def run(send: Callable[[httpx.Client], Any]) -> Any:
-        with httpx.Client(base_url=base_url, timeout=60) as client:
-            barrier.wait(timeout=60)
-            return send(client)
-
-    with ThreadPoolExecutor(len(requests)) as pool:
-        return list(pool.map(run, requests))
 
 
 def all_documents(db: Client) -> dict[str, Any]:

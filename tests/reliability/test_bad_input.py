@@ -46,7 +46,7 @@ class Target:
 
 @pytest.fixture(scope="module")
 def target(
-    local_api: str, rules_env: RulesTestEnv, trigger_switch: TriggerSwitch, auth_emulator: AuthEmulator
+    local_api_url: str, rules_env: RulesTestEnv, trigger_switch: TriggerSwitch, auth_emulator: AuthEmulator
 ) -> Iterator[Target]:
     """An org (an admin, a project `p1`, a task `t1`) seeded once for every case of the module."""
     from firebrick.clients import firestore_client
@@ -56,7 +56,7 @@ def target(
     db = firestore_client()
     org = seed_org(db, auth_emulator, roles=("admin",))
     seed_task(db, seed_project(db, org.org_id, "p1"), "t1")
-    with httpx.Client(base_url=local_api, timeout=60) as client:
+    with httpx.Client(base_url=local_api_url, timeout=60) as client:
         yield Target(db, org["admin"], org.org_id, client)
 
 

@@ -2,7 +2,7 @@
 and claims match memberships.
 
 Threads, each with a loopback client of its own, send a bounded, seeded mix of
-commands to the API in this process (`local_api`). Background triggers are off,
+commands to the API in this process (`local_api_url`). Background triggers are off,
 as for every test not marked `triggers`: the derived state then settles by
 delivering the deployed triggers in-process, concurrently, twice and shuffled
 (`support.settle`), and `invariant_violations` recomputes everything from the
@@ -22,7 +22,7 @@ import httpx
 import pytest
 
 from tests.api.test_invites import invite
-from tests.reliability.support import invariant_violations, race, scale, settle
+from tests.reliability.support import invariant_violations, scale, settle
 from tests.support.auth import AuthUser
 from tests.support.orgs import SeededOrg, add_member
 from tests.support.resources import (
@@ -31,6 +31,7 @@ from tests.support.resources import (
     comments_url,
     create_project,
     create_task,
+    race,
     task_url,
     tasks_url,
 )
@@ -134,7 +135,7 @@ def guest_work(load: Load, guest: AuthUser, token: str, client: httpx.Client) ->
 def test_many_clients_leave_every_invariant_intact(
     api: httpx.Client,
     admin_db: Client,
-    local_api: str,
+    local_api_url: str,
     make_org: Callable[..., SeededOrg],
     make_user: Callable[..., AuthUser],
 ) -> None:
@@ -155,7 +156,7 @@ def test_many_clients_leave_every_invariant_intact(
         lambda c, g=guest, t=token: guest_work(load, g, t, c) for guest, token in zip(guests, tokens, strict=True)
     ]
 
-    race(local_api, clients)
+    race(local_api_url, clients)
 
     assert load.unexpected() == [], load.outcomes
     done = Counter(op for (op, status), n in load.outcomes.items() for _ in range(n) if status < 300)
@@ -168,7 +169,7 @@ def test_many_clients_leave_every_invariant_intact(
 def test_the_same_invitation_accepted_twice_at_once_admits_one_member(
     api: httpx.Client,
     admin_db: Client,
-    local_api: str,
+    local_api_url: str,
     make_org: Callable[..., SeededOrg],
     make_user: Callable[..., AuthUser],
 ) -> None:
@@ -177,7 +178,7 @@ def test_the_same_invitation_accepted_twice_at_once_admits_one_member(
     for guest in guests:
         created = invite(api, org, guest.email)
         accept = {"json": {"token": created["token"]}, "headers": guest.headers}
-        responses = race(local_api, [lambda c, a=accept: c.post("/v1/invites/accept", **a)] * 2)
+        responses = race(local_api_url, [lambda c, a=accept: c.post("/v1/invites/accept", **a)] * 2)
         assert sorted(r.status_code for r in responses) == [200, 409], [r.text for r in responses]
         assert_problem(next(r for r in responses if r.status_code == 409), 409)
         assert admin_db.document(f"orgs/{org.org_id}/invites/{created['id']}").get().get("acceptedBy") == guest.uid
@@ -187,7 +188,7 @@ def test_the_same_invitation_accepted_twice_at_once_admits_one_member(
 
 
 def test_two_owners_leaving_at_once_leave_one_owner(
-    admin_db: Client, local_api: str, make_org: Callable[..., SeededOrg], make_user: Callable[..., AuthUser]
+    admin_db: Client, local_api_url: str, make_org: Callable[..., SeededOrg], make_user: Callable[..., AuthUser]
 ) -> None:
     org = make_org(roles=("owner",))
     staying, deleted = org["owner"], {}
@@ -197,7 +198,7 @@ def test_two_owners_leaving_at_once_leave_one_owner(
         admin_db.document(f"users/{joining.uid}").set({"displayName": f"Owner {i}", "email": joining.email})
         pair = [staying, joining]
         responses = race(
-            local_api,
+            local_api_url,
             [lambda c, u=u: c.delete(f"/v1/orgs/{org.org_id}/members/{u.uid}", headers=u.headers) for u in pair],
         )
         assert sorted(r.status_code for r in responses) == [204, 409], [r.text for r in responses]

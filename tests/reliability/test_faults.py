@@ -172,7 +172,7 @@ def test_a_command_that_fails_between_its_steps_leaves_no_partial_state(
     command: str,
     api: httpx.Client,
     admin_db: Client,
-    local_api: str,
+    local_api_url: str,
     make_org: Callable[..., SeededOrg],
     make_user: Callable[..., AuthUser],
     monkeypatch: pytest.MonkeyPatch,
@@ -193,13 +193,13 @@ def test_a_command_that_fails_between_its_steps_leaves_no_partial_state(
     before = _state(admin_db)
     service = importlib.import_module(f"firebrick.services.{module_name}")
 
-    with monkeypatch.context() as patch, httpx.Client(base_url=local_api, timeout=60) as client:
+    with monkeypatch.context() as patch, httpx.Client(base_url=local_api_url, timeout=60) as client:
         patch.setattr(service, "audit_by", fail_on_call(1, service.audit_by))  # after the command's own writes
         failed = client.request(method, url, json=body, headers=caller.headers)
     assert_problem(failed, 500, "internal")
     assert _state(admin_db) == before
 
-    with httpx.Client(base_url=local_api, timeout=60) as client:  # nothing half-done stands in the way
+    with httpx.Client(base_url=local_api_url, timeout=60) as client:  # nothing half-done stands in the way
         retried = client.request(method, url, json=body, headers=caller.headers)
     assert retried.status_code < 300, retried.text
     assert _state(admin_db) != before

@@ -8,7 +8,7 @@ runs in this process, so the settings a test changes are the ones it reads.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import httpx
@@ -23,7 +23,6 @@ from firebrick.services.service_tokens import create_service_token
 from tests.api.test_matrix import CALLABLE_ROWS, ROWS, Call, CallableRow, Row, World
 from tests.support.auth import AuthEmulator, AuthUser
 from tests.support.orgs import ROLES, SeededOrg, caller_of, seed_org
-from tests.support.resources import api_in_process
 
 if TYPE_CHECKING:
     from google.cloud.firestore import Client
@@ -42,12 +41,6 @@ def world(admin_db: Client, auth_emulator: AuthEmulator) -> World:
     callers["platform_admin"] = auth_emulator.create_user(claims={"admin": True})
     callers["anonymous"] = None
     return World(admin_db, org, callers)
-
-
-@pytest.fixture(scope="module")
-def local_api() -> Iterator[httpx.Client]:
-    with api_in_process() as base, httpx.Client(base_url=base, timeout=60) as client:
-        yield client
 
 
 @pytest.fixture

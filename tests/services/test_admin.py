@@ -8,7 +8,7 @@ REVOCATION_CACHE_SECONDS (auth/tokens.py).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -22,7 +22,6 @@ from firebrick.models.refs import OrgRef
 from firebrick.services import admin, org_data
 from tests.support.auth import AuthEmulator, AuthUser
 from tests.support.orgs import CTX, SeededOrg
-from tests.support.resources import api_in_process
 
 if TYPE_CHECKING:
     from google.cloud.firestore import Client
@@ -31,12 +30,6 @@ if TYPE_CHECKING:
 @pytest.fixture
 def operator(admin_db: Client) -> Caller:
     return admin.operator_caller(admin_db, "test-operator", tool="pytest")
-
-
-@pytest.fixture(scope="module")
-def local_api() -> Iterator[httpx.Client]:
-    with api_in_process() as base, httpx.Client(base_url=base, timeout=60) as client:
-        yield client
 
 
 def audit_actions(db: Client) -> list[str]:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import socket
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from typing import Any
 
@@ -107,3 +108,16 @@ def api_in_process(app: Any = None) -> Iterator[str]:
         server.should_exit = True
         thread.join(timeout=30)
         sock.close()
+
+
+def race(base_url: str, requests: list[Callable[[httpx.Client], Any]]) -> list[Any]:
+    """Run the callables at once, each with its own client, released together by a barrier."""
+    barrier = threading.Barrier(len(requests))
+
+    def run(send: Callable[[httpx.Client], Any]) -> Any:
+        with httpx.Client(base_url=base_url, timeout=60) as client:
+            barrier.wait(timeout=60)
+            return send(client)
+
+    with ThreadPoolExecutor(len(requests)) as pool:
+        return list(pool.map(run, requests))
