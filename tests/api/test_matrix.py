@@ -408,14 +408,19 @@ def test_every_row_answers_every_principal() -> None:
         assert set(row.expect) == set(PRINCIPALS), row.id
 
 
-@pytest.fixture
-def world(admin_db: Client, auth_emulator: AuthEmulator) -> World:
-    org = seed_org(admin_db, auth_emulator, name="Matrix")
+def seed_world(db: Client, auth_emulator: AuthEmulator, name: str) -> World:
+    """An org with a user per role, plus an outsider, a platform admin and no one (anonymous)."""
+    org = seed_org(db, auth_emulator, name=name)
     callers: dict[str, AuthUser | None] = {role: org[role] for role in ROLES}
     callers["outsider"] = auth_emulator.create_user()
     callers["platform_admin"] = auth_emulator.create_user(claims={"admin": True})
     callers["anonymous"] = None
-    return World(admin_db, org, callers)
+    return World(db, org, callers)
+
+
+@pytest.fixture
+def world(admin_db: Client, auth_emulator: AuthEmulator) -> World:
+    return seed_world(admin_db, auth_emulator, "Matrix")
 
 
 @pytest.mark.parametrize("row", ROWS, ids=lambda row: row.id)

@@ -20,9 +20,9 @@ from firebrick.models.refs import OrgRef
 from firebrick.models.tokens import ServiceTokenCreate
 from firebrick.services import access
 from firebrick.services.service_tokens import create_service_token
-from tests.api.test_matrix import CALLABLE_ROWS, ROWS, Call, CallableRow, Row, World
-from tests.support.auth import AuthEmulator, AuthUser
-from tests.support.orgs import ROLES, SeededOrg, caller_of, seed_org
+from tests.api.test_matrix import CALLABLE_ROWS, ROWS, Call, CallableRow, Row, World, seed_world
+from tests.support.auth import AuthEmulator
+from tests.support.orgs import SeededOrg, caller_of
 
 if TYPE_CHECKING:
     from google.cloud.firestore import Client
@@ -35,12 +35,7 @@ WRITE_ROWS = [row for row in ROWS if row.method != "GET" and (row.method, row.pa
 @pytest.fixture
 def world(admin_db: Client, auth_emulator: AuthEmulator) -> World:
     """The matrix's org: a user per role, an outsider, a platform admin."""
-    org = seed_org(admin_db, auth_emulator, name="Budgets")
-    callers: dict[str, AuthUser | None] = {role: org[role] for role in ROLES}
-    callers["outsider"] = auth_emulator.create_user()
-    callers["platform_admin"] = auth_emulator.create_user(claims={"admin": True})
-    callers["anonymous"] = None
-    return World(admin_db, org, callers)
+    return seed_world(admin_db, auth_emulator, "Budgets")
 
 
 @pytest.fixture
